@@ -8,20 +8,10 @@ from sqlite_utils.migrations import Migrations
 migrations = Migrations("gridcheck-server")
 
 
-def run_statements(db: Database, script: str) -> None:
-    """Run each statement inside the migration's transaction.
-
-    ``executescript`` would commit the open transaction first, so it is not used.
-    """
-    for statement in script.split(";\n"):
-        if statement.strip():
-            db.execute(statement)
-
-
 @migrations()
 def m001_initial(db: Database) -> None:
-    run_statements(
-        db,
+    # sqlite-utils 4 runs a script statement by statement inside the open transaction
+    db.executescript(
         """
         CREATE TABLE users (
             id TEXT PRIMARY KEY,

@@ -1,0 +1,128 @@
+"""Field records on the device: made here (with their outbox row) or pulled from the server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlite_utils import Database
+
+from domain.errors import ErrorCode, GridCheckError
+from domain.lifecycle import HazardEventRecord, HazardState, fold, fold_all
+from domain.records import AnyRecord, Inspection, integrity_problems, parse_record
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat()
+
+
+def _row(record: AnyRecord, origin: str) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "kind": record.kind,
+        "type": getattr(record, "type", None),
+        "enterprise_id": record.enterprise_id,
+        "hazard_id": getattr(record, "hazard_id", None),
+        "inspection_id": record.id
+        if isinstance(record, Inspection)
+        else getattr(record, "inspection_id", None),
+        "created_by": record.created_by,
+        "data": record.model_dump_json(),
+        "origin": origin,
+        "created_at": _now(),
+    }
+
+
+def add_local_record(db: Database, kind: str, data: dict[str, Any]) -> AnyRecord:
+    """Validate a finished (sealed) record and queue it, in one transaction with its outbox row.
+
+    Nothing is kept when the record is invalid or its hashes do not match its content.
+    """
+    record = parse_record(kind, data)
+    problems = integrity_problems(record)
+    if problems:
+        raise GridCheckError(ErrorCode.integrity, details={"fields": problems})
+    refs = record.blob_refs()
+    with db.atomic():
+        if db.execute("SELECT 1 FROM records WHERE id = ?", [record.id]).fetchone():
+            raise GridCheckError(ErrorCode.conflict, details={"id": record.id})
+        absent = [
+            s
+            for s in refs
+            if not db.execute("SELECT 1 FROM blobs WHERE sha256 = ?", [s]).fetchone()
+        ]
+        if absent:
+            raise GridCheckError(
+                ErrorCode.missing_blobs, "照片或签名文件不在本机", {"missing": absent}
+            )
+        db["records"].insert(_row(record, "device"))
+        for sha in refs:
+            db.execute(
+                "INSERT INTO record_blobs (record_id, sha256) VALUES (?, ?)", [record.id, sha]
+            )
+        db.execute(
+            "INSERT INTO outbox (record_id, kind, created_at) VALUES (?, ?, ?)",
+            [record.id, record.kind, _now()],
+        )
+    return record
+
+
+def apply_server_record(
+    db: Database, kind: str, data: dict[str, Any], meta: dict[str, Any]
+) -> None:
+    """Store a pulled record (the caller holds the transaction). A record the device already
+    has keeps its content: only the server's number and receipt time are filled in."""
+    existing = db.execute("SELECT id FROM records WHERE id = ?", [data["id"]]).fetchone()
+    if existing:
+        db.execute(
+            "UPDATE records SET number = ?, received_at = ? WHERE id = ?",
+            [meta.get("number"), meta.get("received_at"), data["id"]],
+        )
+        return
+    record = parse_record(kind, data)
+    row = _row(record, "server") | {
+        "number": meta.get("number"),
+        "received_at": meta.get("received_at"),
+    }
+    db["records"].insert(row)
+
+
+def set_server_meta(db: Database, record_id: str, meta: dict[str, Any] | None) -> None:
+    if meta:
+        db.execute(
+            "UPDATE records SET number = ?, received_at = ? WHERE id = ?",
+            [meta.get("number"), meta.get("received_at"), record_id],
+        )
+
+
+def get_record(db: Database, record_id: str) -> dict[str, Any] | None:
+    rows = db.execute_returning_dicts("SELECT * FROM records WHERE id = ?", [record_id])
+    return rows[0] if rows else None
+
+
+def load(row: dict[str, Any]) -> AnyRecord:
+    return parse_record(row["kind"], json.loads(row["data"]))
+
+
+def records_where(
+    db: Database, where: str = "1", params: list[Any] | None = None
+) -> list[AnyRecord]:
+    rows = db.execute_returning_dicts(
+        f"SELECT kind, data FROM records WHERE {where} ORDER BY created_at, id", params or []
+    )
+    return [load(r) for r in rows]
+
+
+def hazard_events(db: Database, hazard_id: str | None = None) -> list[HazardEventRecord]:
+    if hazard_id is None:
+        return records_where(db, "kind = 'hazard_event'")  # type: ignore[return-value]
+    return records_where(db, "kind = 'hazard_event' AND hazard_id = ?", [hazard_id])  # type: ignore[return-value]
+
+
+def hazard_state(db: Database, hazard_id: str) -> HazardState:
+    return fold(hazard_id, hazard_events(db, hazard_id))
+
+
+def hazard_states(db: Database) -> dict[str, HazardState]:
+    return fold_all(hazard_events(db))

@@ -1,0 +1,271 @@
+"""The sync engine: push what is waiting, upload photos, pull what changed.
+
+Order: records whose photos the server already has go first (text before photos); then
+the missing blobs, resuming any partial upload from the server's last byte; then the
+records that waited for them; then pull, each page committed with its cursor. Every step
+is safe to repeat: records are identified by their id (a resend is a ``duplicate``) and
+blobs by their hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from sqlite_utils import Database
+
+from app.store import blobs as blob_store
+from app.store import meta, outbox
+from app.store.blobs import BlobFiles
+from app.store.records import apply_server_record, set_server_meta
+from app.store.reference import REFERENCE_KINDS, apply_reference
+from app.sync.backoff import backoff_delay
+from app.sync.client import SyncClient, SyncError
+from domain.errors import CATALOGUE, ErrorCode
+from domain.wire import MAX_MISSING_QUERY, PushResult
+
+RETRY_LATER = frozenset({ErrorCode.missing_blobs, ErrorCode.unknown_reference})
+TRANSIENT = frozenset({ErrorCode.network, ErrorCode.server_error, ErrorCode.too_many_attempts})
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    phase: str  # "records", "photos", "pull", "done"
+    records_done: int = 0
+    records_total: int = 0
+    blobs_done: int = 0
+    blobs_total: int = 0
+    bytes_done: int = 0
+    bytes_total: int = 0
+    pulled: int = 0
+
+
+@dataclass
+class SyncReport:
+    created: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    retry_later: int = 0
+    blobs_uploaded: int = 0
+    bytes_uploaded: int = 0
+    pulled: int = 0
+    error: SyncError | None = None
+    rejections: list[PushResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+ProgressFn = Callable[[SyncProgress], None]
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        db: Database,
+        files: BlobFiles,
+        client: SyncClient,
+        device_id: str,
+        *,
+        batch_size: int = 100,
+        chunk_size: int = 256 * 1024,
+        pull_limit: int = 500,
+        on_progress: ProgressFn | None = None,
+        clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.db, self.files, self.client, self.device_id = db, files, client, device_id
+        self.batch_size, self.chunk_size, self.pull_limit = batch_size, chunk_size, pull_limit
+        self.on_progress = on_progress or (lambda _: None)
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self._progress = SyncProgress("records")
+
+    # ------------------------------------------------------------------ public
+
+    def run_once(self) -> SyncReport:
+        """One full pass. Stops at the first failed call; what was done stays done."""
+        report = SyncReport()
+        try:
+            self._push_all(report)
+            self._pull_all(report)
+            with self.db.atomic():
+                meta.put(self.db, meta.LAST_SYNC_AT, dt.datetime.now(dt.UTC).isoformat())
+        except SyncError as err:
+            report.error = err
+        self._emit(phase="done")
+        return report
+
+    def sync(
+        self, max_attempts: int = 5, sleep: Callable[[float], None] = time.sleep
+    ) -> SyncReport:
+        """Run until done, retrying transient failures with jittered exponential back-off."""
+        report = self.run_once()
+        attempt = 1
+        while (
+            report.error is not None and report.error.code in TRANSIENT and attempt < max_attempts
+        ):
+            sleep(backoff_delay(attempt, base=1.0, cap=60.0, rng=self.rng))
+            attempt += 1
+            report = self.run_once()
+        return report
+
+    # ------------------------------------------------------------------ push
+
+    def _push_all(self, report: SyncReport) -> None:
+        items = outbox.pending(self.db)
+        refs = {item.record_id: item.blob_refs() for item in items}
+        missing, partial = self._missing_blobs([sha for r in refs.values() for sha in r])
+        ready, held = _split_by_dependencies(items, refs, missing)
+        self._emit(
+            phase="records",
+            records_total=len(items),
+            blobs_total=len(missing),
+            bytes_total=sum(self.files.size(s) - partial.get(s, 0) for s in missing),
+        )
+        self._push(ready, report)
+        self._upload(missing, partial, report)
+        self._push(held, report)
+
+    def _missing_blobs(self, hashes: list[str]) -> tuple[list[str], dict[str, int]]:
+        """Blobs the server lacks (ordered by first use) and bytes it holds of partial ones."""
+        candidates = blob_store.not_uploaded(self.db, list(dict.fromkeys(hashes)))
+        missing: list[str] = []
+        partial: dict[str, int] = {}
+        for start in range(0, len(candidates), MAX_MISSING_QUERY):
+            part = candidates[start : start + MAX_MISSING_QUERY]
+            answer = self.client.missing(part)
+            absent = set(answer.missing)
+            missing += [s for s in part if s in absent]
+            partial.update(answer.partial)
+            with self.db.atomic():
+                for sha in part:
+                    if sha not in absent:
+                        blob_store.mark_uploaded(self.db, sha)
+        # small files (signatures) before large ones (photos); first use breaks ties
+        order = {sha: i for i, sha in enumerate(missing)}
+        missing.sort(key=lambda s: (self.files.size(s) > 64 * 1024, order[s]))
+        return missing, partial
+
+    def _push(self, items: list[outbox.OutboxItem], report: SyncReport) -> None:
+        for start in range(0, len(items), self.batch_size):
+            batch = items[start : start + self.batch_size]
+            answer = self.client.push(
+                self.device_id, [(i.kind, i.record_id, i.data) for i in batch]
+            )
+            with self.db.atomic():
+                for item, result in zip(batch, answer.results, strict=True):
+                    self._settle(item, result, report)
+            self._emit(records_done=self._progress.records_done + len(batch))
+
+    def _settle(self, item: outbox.OutboxItem, result: PushResult, report: SyncReport) -> None:
+        if result.status in ("created", "duplicate"):
+            outbox.mark_sent(self.db, item.record_id)
+            set_server_meta(self.db, item.record_id, result.meta)
+            if result.status == "created":
+                report.created += 1
+            else:
+                report.duplicate += 1
+            return
+        error = result.error
+        code = (
+            ErrorCode(error.code)
+            if error and error.code in ErrorCode.__members__
+            else ErrorCode.invalid
+        )
+        message = error.message if error else CATALOGUE[code].zh
+        details = error.details if error else {}
+        if code in RETRY_LATER:
+            delay = backoff_delay(item.attempts + 1, base=5.0, cap=3600.0, rng=self.rng)
+            outbox.mark_retry(self.db, item.record_id, code, message, details, self.clock() + delay)
+            report.retry_later += 1
+        else:
+            outbox.mark_rejected(self.db, item.record_id, code, message, details)
+            report.rejected += 1
+            report.rejections.append(result)
+
+    def _upload(self, missing: list[str], partial: dict[str, int], report: SyncReport) -> None:
+        for sha in missing:
+            total = self.files.size(sha)
+            offset = partial.get(sha, 0)
+            if offset >= total:
+                offset = 0  # the server holds a wrong-sized partial: send it whole again
+            while True:
+                chunk = self.files.read(sha, offset, self.chunk_size)
+                try:
+                    answer = self.client.put_blob(sha, chunk, offset, total)
+                except SyncError as err:
+                    if err.code == ErrorCode.bad_range and "received" in err.details:
+                        offset = int(err.details["received"])  # continue where the server is
+                        continue
+                    raise
+                report.bytes_uploaded += len(chunk)
+                self._emit(bytes_done=self._progress.bytes_done + len(chunk))
+                offset = answer.received
+                if answer.complete:
+                    break
+            with self.db.atomic():
+                blob_store.mark_uploaded(self.db, sha)
+            report.blobs_uploaded += 1
+            self._emit(blobs_done=self._progress.blobs_done + 1)
+
+    # ------------------------------------------------------------------ pull
+
+    def _pull_all(self, report: SyncReport) -> None:
+        self._emit(phase="pull")
+        cursor = meta.get(self.db, meta.CURSOR)
+        while True:
+            try:
+                page = self.client.pull(cursor, self.pull_limit)
+            except SyncError as err:
+                if err.code != ErrorCode.cursor_expired or cursor is None:
+                    raise
+                cursor = None  # start again from nothing; what is here is kept
+                continue
+            with self.db.atomic():  # the page and its cursor, together
+                for change in page.changes:
+                    if change.kind in REFERENCE_KINDS:
+                        apply_reference(self.db, change.kind, change.data)
+                    else:
+                        apply_server_record(self.db, change.kind, change.data, change.meta)
+                meta.put(self.db, meta.CURSOR, page.cursor)
+            cursor = page.cursor
+            report.pulled += len(page.changes)
+            self._emit(pulled=self._progress.pulled + len(page.changes))
+            if not page.more:
+                return
+
+    def _emit(self, **changes: object) -> None:
+        self._progress = replace(self._progress, **changes)  # type: ignore[arg-type]
+        self.on_progress(self._progress)
+
+
+def _split_by_dependencies(
+    items: list[outbox.OutboxItem], refs: dict[str, list[str]], missing: list[str]
+) -> tuple[list[outbox.OutboxItem], list[outbox.OutboxItem]]:
+    """Records that can go now, and those that wait for a blob (or for a record that waits).
+
+    A record waits when one of its blobs is missing, or when it refers to an inspection or
+    hazard whose earlier record waits — so the server always sees them in order.
+    """
+    absent = set(missing)
+    waiting_keys: set[str] = set()
+    ready: list[outbox.OutboxItem] = []
+    held: list[outbox.OutboxItem] = []
+    for item in items:
+        keys = {
+            item.record_id,
+            item.data.get("hazard_id"),
+            item.data.get("inspection_id"),
+            item.data.get("supersedes"),
+        } - {None}
+        if absent.intersection(refs[item.record_id]) or waiting_keys.intersection(keys):
+            held.append(item)
+            waiting_keys |= keys  # type: ignore[arg-type]
+        else:
+            ready.append(item)
+    return ready, held

@@ -14,8 +14,9 @@ from typing import Any
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
-# Fields that are not part of what a signer sees: the hash itself and the sign-off.
-SIGNOFF_FIELDS = frozenset({"content_hash", "signatures", "refusal"})
+# Fields that are not part of what a signer sees: the hash itself and the signatures.
+# A recorded refusal (reason, witness) is content: the inspector's signature covers it.
+SIGNOFF_FIELDS = frozenset({"content_hash", "signatures"})
 
 
 def canonical_json(value: Any) -> bytes:
@@ -35,7 +36,7 @@ def is_sha256(text: str) -> bool:
 
 
 def content_hash_of(data: dict[str, Any]) -> str:
-    """sha256 of the record as its signers see it: everything but the sign-off fields."""
+    """sha256 of the record as its signers see it: everything but the hash and signatures."""
     return sha256_hex(canonical_json({k: v for k, v in data.items() if k not in SIGNOFF_FIELDS}))
 
 

@@ -5,7 +5,9 @@ it. Events are ordered by (``at``, ``id``), so every device that holds the same 
 computes the same state, whatever order they arrived in. An event that is not allowed at
 its position is kept and reported as superseded, never dropped.
 
-Closing rules: a passed re-check closes a general hazard; a major hazard is closed only by
+A passed re-check is accepted while the hazard is still open too (found fixed on the
+spot, or the enterprise fixed it without reporting). Closing rules: a passed re-check
+closes a general hazard; a major hazard is closed only by
 the office (a ``closed`` event), after a rectification or a passed re-check.
 """
 
@@ -79,7 +81,8 @@ def event_order(event: HazardEventRecord) -> tuple[dt.datetime, str]:
 
 def fold(hazard_id: str, events: Iterable[HazardEventRecord]) -> HazardState:
     """The state of one hazard from all of its events, in any order."""
-    ordered = sorted((e for e in events if e.hazard_id == hazard_id), key=event_order)
+    unique = {e.id: e for e in events if e.hazard_id == hazard_id}  # an event counts once
+    ordered = sorted(unique.values(), key=event_order)
     state = _Acc(hazard_id)
     for event in ordered:
         if state.apply(event):
@@ -119,7 +122,7 @@ class _Acc:
             return True
         if isinstance(event, Rechecked):
             if not event.passed:
-                self.status, self.recheck_passed = HazardStatus.open, False
+                self.status, self.recheck_passed, self.rectified_at = HazardStatus.open, False, None
                 return True
             if self.is_major:
                 self.status, self.recheck_passed = HazardStatus.rectified, True

@@ -1,8 +1,8 @@
 """Field records: created on devices, identified by a device-minted UUID, immutable once sent.
 
 A correction is a new record that ``supersedes`` the old one; merging is a set union.
-Every record carries ``content_hash``: sha256 of its canonical JSON without the sign-off
-fields (``content_hash``, ``signatures``, ``refusal``). Every signature repeats the
+Every record carries ``content_hash``: sha256 of its canonical JSON without
+``content_hash`` and ``signatures`` (a recorded refusal is part of the content). Every signature repeats the
 ``content_hash`` its signer saw, so a signed record cannot be altered unnoticed.
 """
 
@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     StringConstraints,
     TypeAdapter,
+    field_validator,
     model_validator,
 )
 
@@ -32,6 +33,7 @@ Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Long = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Photos = Annotated[list[Sha256], Field(default_factory=list, max_length=30)]
+ItemCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{1,31}$")]
 
 MAX_PHOTOS_PER_RECORD = 200
 
@@ -114,7 +116,7 @@ class ItemResultValue(StrEnum):
 
 
 class ItemResult(Frozen):
-    item_code: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{1,31}$")]
+    item_code: ItemCode
     result: ItemResultValue
     note: Long = ""
     photos: Photos
@@ -155,9 +157,15 @@ class Inspection(FieldRecord):
         inspector_sigs = [s for s in self.signatures if s.role == "inspector"]
         if not any(s.signer_user_id == self.inspector_ids[0] for s in inspector_sigs):
             raise ValueError("the first inspector must sign (检查人签名)")
+        if len(set(self.inspector_ids)) != len(self.inspector_ids):
+            raise ValueError("an inspector is listed twice")
         enterprise_sigs = [s for s in self.signatures if s.role == "enterprise"]
-        if bool(enterprise_sigs) == (self.refusal is not None):
-            raise ValueError("the enterprise either signs or its refusal is recorded, not both")
+        if len(enterprise_sigs) > 1:
+            raise ValueError("one enterprise signature at most")
+        if enterprise_sigs and self.refusal is not None:
+            raise ValueError("the enterprise signed, so no refusal can be recorded")
+        if not enterprise_sigs and self.refusal is None:
+            raise ValueError("the enterprise must sign, or its refusal be recorded (拒签)")
         if len(self._photo_refs()) > MAX_PHOTOS_PER_RECORD:
             raise ValueError("too many photos in one inspection")
         return self
@@ -212,11 +220,18 @@ class Reported(HazardEventBase):
     responsible_phone: Phone
     deadline: dt.date
     funds_yuan: Decimal = Field(ge=0, le=Decimal("1e10"), decimal_places=2)
+
+    @field_validator("funds_yuan")
+    @classmethod
+    def _two_places(cls, value: Decimal) -> Decimal:
+        """One written form per amount (100, 100.00 and 1E+2 hash alike)."""
+        return value.quantize(Decimal("0.01")) + Decimal("0.00")
+
     interim_measures: Long = ""
     source: HazardSource = HazardSource.grid_patrol
     photos: Photos
     inspection_id: RecordId | None = None
-    item_code: str | None = None
+    item_code: ItemCode | None = None
 
     def _photo_refs(self) -> list[str]:
         return list(self.photos)
@@ -227,7 +242,7 @@ class Reported(HazardEventBase):
             raise ValueError(
                 "interim_measures (临时管控措施/预案) are required unless fixed on site"
             )
-        if self.deadline < self.at.date() - dt.timedelta(days=1):
+        if self.deadline < self.at.date():
             raise ValueError("deadline is before the day the hazard was found")
         return self
 
@@ -242,8 +257,11 @@ class Rectified(HazardEventBase):
 
     @model_validator(mode="after")
     def _signed(self) -> Rectified:
-        if len(self.signatures) != 1:
-            raise ValueError("a rectification report carries one signature")
+        if [s.role for s in self.signatures] != ["enterprise"]:
+            raise ValueError(
+                "a rectification report carries the enterprise's signature (also when an "
+                "inspector records it on the enterprise's behalf)"
+            )
         return self
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageDraw
+from sqlite_utils import Database
 
 from app.account import Account, sign_in
 from app.media.photos import WatermarkInfo, process_photo
@@ -30,8 +31,10 @@ def camera_jpeg(seed: int, size: tuple[int, int] = (1200, 900)) -> bytes:
     draw = ImageDraw.Draw(image)
     for _ in range(40):
         x, y = rng.randrange(size[0]), rng.randrange(size[1])
-        draw.rectangle([x, y, x + rng.randrange(20, 300), y + rng.randrange(20, 200)],
-                       fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)))
+        draw.rectangle(
+            [x, y, x + rng.randrange(20, 300), y + rng.randrange(20, 200)],
+            fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)),
+        )
     out = io.BytesIO()
     image.save(out, "JPEG", quality=90)
     return out.getvalue()
@@ -44,7 +47,7 @@ class Device:
     _seed: int = 0
 
     @property
-    def db(self):  # noqa: ANN201 - sqlite_utils.Database
+    def db(self) -> Database:
         return self.account.db
 
     @property
@@ -62,12 +65,16 @@ class Device:
     def photo(self) -> str:
         self._seed += 1
         info = WatermarkInfo(
-            taken_at=dt.datetime.now(f.CST), place="31.2304,121.4737 ±8m", inspector=self.account.user.name,
+            taken_at=dt.datetime.now(f.CST),
+            place="31.2304,121.4737 ±8m",
+            inspector=self.account.user.name,
             enterprise="东湖宏达机械加工厂",
         )
         processed = process_photo(camera_jpeg(hash((self.user_id, self._seed)) & 0xFFFF), info)
         with self.db.atomic():
-            return add_blob(self.db, self.account.files, processed.jpeg, "image/jpeg", processed.thumbnail)
+            return add_blob(
+                self.db, self.account.files, processed.jpeg, "image/jpeg", processed.thumbnail
+            )
 
     def signature(self, role: str, name: str, user_id: str | None) -> dict[str, Any]:
         self._seed += 1
@@ -75,7 +82,9 @@ class Device:
         png = render_signature([[(20, 120), (120, 60 + wobble), (220, 150), (320, 80), (450, 130)]])
         with self.db.atomic():
             sha = add_blob(self.db, self.account.files, png, "image/png")
-        return f.signature(role, user_id=user_id, name=name, png=sha, signed_at=dt.datetime.now(f.CST))
+        return f.signature(
+            role, user_id=user_id, name=name, png=sha, signed_at=dt.datetime.now(f.CST)
+        )
 
     def save(self, kind: str, data: dict[str, Any]) -> AnyRecord:
         return add_local_record(self.db, kind, seal(kind, data))
@@ -88,16 +97,26 @@ class Device:
             f.item("GEN-1-01", "pass"),
             f.item("GEN-1-02", "fail", note="未公示安全生产责任制", photos=[photo]),
         ]
-        data = f.inspection_data(enterprise_id=enterprise_id, created_by=self.user_id, items=items, **kw)
+        data = f.inspection_data(
+            enterprise_id=enterprise_id, created_by=self.user_id, items=items, **kw
+        )
         sigs = [self.signature("inspector", self.account.user.name, self.user_id)]
         if "refusal" not in data:
             sigs.append(self.signature("enterprise", "王五", None))
         data["signatures"] = sigs
         return self.save("inspection", data)
 
-    def event(self, type_: str, hazard_id: str, enterprise_id: str = f.ENTERPRISE, **kw: Any) -> AnyRecord:
-        data = f.event_data(type_, hazard_id=hazard_id, created_by=self.user_id, enterprise_id=enterprise_id,
-                            at=kw.pop("at", dt.datetime.now(f.CST)), **kw)
+    def event(
+        self, type_: str, hazard_id: str, enterprise_id: str = f.ENTERPRISE, **kw: Any
+    ) -> AnyRecord:
+        data = f.event_data(
+            type_,
+            hazard_id=hazard_id,
+            created_by=self.user_id,
+            enterprise_id=enterprise_id,
+            at=kw.pop("at", dt.datetime.now(f.CST)),
+            **kw,
+        )
         if "photos" in data:
             data["photos"] = [self.photo()] if data["photos"] else []
         if type_ == "rectified":

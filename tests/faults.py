@@ -5,14 +5,19 @@ Modes:
 - ``drop_response``: forward the request, let the server answer, then close the device's
   connection without passing the answer on (a lost acknowledgement);
 - ``cut_request_after``: forward only the first N bytes the device sends, then cut both
-  connections (an upload dropped in the middle).
+  connections (an upload dropped in the middle);
+- ``pass`` with ``on_match``: forward normally and call ``on_match`` ``delay`` seconds after
+  the request began (to kill the server while it works on it).
 Each fault applies to the next ``times`` connections that match ``path_contains``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -22,6 +27,9 @@ class Fault:
     path_contains: str = ""
     times: int = 1
     cut_after: int = 0
+    on_match: Callable[[], None] | None = None
+    delay: float = 0.0
+    linger: float = 0.3  # cut mode: how long the link stalls after the last byte before it drops
 
 
 class FaultProxy:
@@ -77,6 +85,8 @@ class FaultProxy:
             if not head:
                 return
             fault = self._take_fault(head)
+            if fault and fault.on_match is not None:
+                threading.Timer(fault.delay, fault.on_match).start()
             if fault and fault.mode == "cut_request_after":
                 upstream.sendall(head[: fault.cut_after])
                 sent = min(len(head), fault.cut_after)
@@ -86,6 +96,7 @@ class FaultProxy:
                         break
                     upstream.sendall(data)
                     sent += len(data)
+                time.sleep(fault.linger)  # the link stalls, then drops
                 return  # both closed in finally: the server sees a truncated body
             upstream.sendall(head)
             if fault and fault.mode == "drop_response":
@@ -96,10 +107,8 @@ class FaultProxy:
             pass
         finally:
             for s in (client, upstream):
-                try:
+                with contextlib.suppress(OSError):
                     s.close()
-                except OSError:
-                    pass
 
     def _pump_request_then_drop(self, client: socket.socket, upstream: socket.socket) -> None:
         """Send the rest of the request, wait until the server has answered, drop the answer."""
@@ -133,10 +142,8 @@ class FaultProxy:
             except OSError:
                 pass
             finally:
-                try:
+                with contextlib.suppress(OSError):
                     dst.shutdown(socket.SHUT_WR)
-                except OSError:
-                    pass
 
         t = threading.Thread(target=copy, args=(upstream, client), daemon=True)
         t.start()

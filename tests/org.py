@@ -33,8 +33,15 @@ GRIDS = [
 
 def _enterprise(eid: str, grid: Grid, n: int, name: str) -> Enterprise:
     return Enterprise(
-        id=eid, name=name, credit_code=uscc(n), address=f"东湖路{n}号", community_id=grid.community_id,
-        grid_id=grid.id, sector_tags=["工贸"], contact_name="王五", contact_phone="13900000000",
+        id=eid,
+        name=name,
+        credit_code=uscc(n),
+        address=f"东湖路{n}号",
+        community_id=grid.community_id,
+        grid_id=grid.id,
+        sector_tags=["工贸"],
+        contact_name="王五",
+        contact_phone="13900000000",
     )
 
 
@@ -44,15 +51,34 @@ ENTERPRISES = [
     _enterprise("ent-3", GRIDS[2], 3, "西山建材有限公司"),
 ]
 USERS = [
-    UserPublic(id=f.INSPECTOR, username=f.INSPECTOR, name="张三", role=Role.inspector, grid_ids=[f.GRID]),
-    UserPublic(id=f.INSPECTOR_2, username=f.INSPECTOR_2, name="李明", role=Role.inspector,
-               grid_ids=[f.GRID, "grid-2"]),
-    UserPublic(id="insp-3", username="insp-3", name="周强", role=Role.inspector, grid_ids=["grid-3"]),
+    UserPublic(
+        id=f.INSPECTOR, username=f.INSPECTOR, name="张三", role=Role.inspector, grid_ids=[f.GRID]
+    ),
+    UserPublic(
+        id=f.INSPECTOR_2,
+        username=f.INSPECTOR_2,
+        name="李明",
+        role=Role.inspector,
+        grid_ids=[f.GRID, "grid-2"],
+    ),
+    UserPublic(
+        id="insp-3", username="insp-3", name="周强", role=Role.inspector, grid_ids=["grid-3"]
+    ),
     UserPublic(id=f.OFFICE, username=f.OFFICE, name="安办陈主任", role=Role.office),
-    UserPublic(id=f.ENTERPRISE_USER, username=f.ENTERPRISE_USER, name="王五", role=Role.enterprise,
-               enterprise_id=f.ENTERPRISE),
-    UserPublic(id="ent-2-user", username="ent-2-user", name="刘老板", role=Role.enterprise,
-               enterprise_id="ent-2"),
+    UserPublic(
+        id=f.ENTERPRISE_USER,
+        username=f.ENTERPRISE_USER,
+        name="王五",
+        role=Role.enterprise,
+        enterprise_id=f.ENTERPRISE,
+    ),
+    UserPublic(
+        id="ent-2-user",
+        username="ent-2-user",
+        name="刘老板",
+        role=Role.enterprise,
+        enterprise_id="ent-2",
+    ),
     UserPublic(id=f.ADMIN, username=f.ADMIN, name="管理员", role=Role.admin),
 ]
 

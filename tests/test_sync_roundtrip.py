@@ -48,7 +48,11 @@ def test_server_holds_photos_and_signatures_with_hashes_that_verify(make_device,
     insp = a.inspect()
     assert a.sync().ok
     for sha in insp.blob_refs():
-        r = requests.get(f"{server.url}/api/v1/blobs/{sha}", headers={"Authorization": f"Bearer {a.account.token}"}, timeout=5)
+        r = requests.get(
+            f"{server.url}/api/v1/blobs/{sha}",
+            headers={"Authorization": f"Bearer {a.account.token}"},
+            timeout=5,
+        )
         assert r.status_code == 200
         assert hashlib.sha256(r.content).hexdigest() == sha
         assert r.headers["content-type"] in ("image/jpeg", "image/png")

@@ -95,10 +95,12 @@ def login(db: Database, settings: ServerSettings, req: LoginRequest, address: st
     row = user_store.user_row_by_username(db, username) if USERNAME_RE.match(username) else None
     ok = _verify(settings, row["password_hash"] if row else None, req.password)
     ok = ok and row is not None and bool(row["active"])
+    if not ok or row is None:
+        with write(db):  # the failure is kept: it counts towards the rate limit
+            user_store.record_login_attempt(db, username, address, time.time(), False)
+        raise GridCheckError(ErrorCode.bad_credentials)
     with write(db):
-        user_store.record_login_attempt(db, username, address, time.time(), ok)
-        if not ok or row is None:
-            raise GridCheckError(ErrorCode.bad_credentials)
+        user_store.record_login_attempt(db, username, address, time.time(), True)
         token = secrets.token_urlsafe(32)
         expires = utcnow() + dt.timedelta(days=settings.token_ttl_days)
         user_store.revoke_device_tokens(db, row["id"], req.device_id, now_iso())

@@ -13,7 +13,9 @@ from tests.org import PASSWORD
 
 
 class Api:
-    def __init__(self, base_url: str, username: str | None = None, device_id: str = "test-device") -> None:
+    def __init__(
+        self, base_url: str, username: str | None = None, device_id: str = "test-device"
+    ) -> None:
         self.base = f"{base_url}/api/v1"
         self.session = requests.Session()
         self.device_id = device_id
@@ -21,7 +23,10 @@ class Api:
             self.login(username)
 
     def login(self, username: str, password: str = PASSWORD) -> requests.Response:
-        r = self.post("/auth/login", json={"username": username, "password": password, "device_id": self.device_id})
+        r = self.post(
+            "/auth/login",
+            json={"username": username, "password": password, "device_id": self.device_id},
+        )
         if r.ok:
             self.session.headers["Authorization"] = f"Bearer {r.json()['token']}"
         return r
@@ -36,7 +41,10 @@ class Api:
         return self.session.put(self.base + path, timeout=30, **kw)
 
     def push(self, *records: Any) -> requests.Response:
-        body = [{"kind": r.kind, "id": r.id, "data": r.wire()} if hasattr(r, "wire") else r for r in records]
+        body = [
+            {"kind": r.kind, "id": r.id, "data": r.wire()} if hasattr(r, "wire") else r
+            for r in records
+        ]
         return self.post("/sync/push", json={"device_id": self.device_id, "records": body})
 
     def push_one(self, record: Any) -> dict[str, Any]:
@@ -46,7 +54,9 @@ class Api:
 
     def upload(self, data: bytes) -> str:
         sha = sha256_hex(data)
-        r = self.put(f"/blobs/{sha}", data=data, headers={"Content-Type": "application/octet-stream"})
+        r = self.put(
+            f"/blobs/{sha}", data=data, headers={"Content-Type": "application/octet-stream"}
+        )
         assert r.status_code in (200, 201), r.text
         return sha
 

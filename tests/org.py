@@ -83,13 +83,13 @@ USERS = [
 ]
 
 
-def test_settings(data_dir: Path) -> ServerSettings:
+def settings_for(data_dir: Path) -> ServerSettings:
     return ServerSettings(data_dir=data_dir, argon2_memory_kib=256, argon2_time_cost=1)
 
 
 def prepare(data_dir: Path) -> ServerSettings:
     """Templates, the organisation and the users, through the same services the CLI uses."""
-    settings = test_settings(data_dir)
+    settings = settings_for(data_dir)
     db = open_db(settings.db_path)
     try:
         ref_service.load_templates(db, load_template_files(DEFAULT_TEMPLATES))

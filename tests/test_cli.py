@@ -18,9 +18,16 @@ DEMO_PASSWORD = "gridcheck-demo"
 def cli(*args: str, data: Path, input_text: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "sync_server.cli", *args, "--data", str(data)],
-        capture_output=True, text=True, input=input_text, timeout=300,
-        env={"GRIDCHECK_ARGON2_MEMORY_KIB": "256", "GRIDCHECK_ARGON2_TIME_COST": "1",
-             "PATH": "/usr/bin:/bin", "HOME": str(data.parent)},
+        capture_output=True,
+        text=True,
+        input=input_text,
+        timeout=300,
+        env={
+            "GRIDCHECK_ARGON2_MEMORY_KIB": "256",
+            "GRIDCHECK_ARGON2_TIME_COST": "1",
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(data.parent),
+        },
     )
 
 
@@ -48,7 +55,9 @@ def test_seed_demo_then_serve_then_inspector_pulls_its_grids(demo) -> None:
     assert {e["grid_id"] for e in enterprises} <= set(me["grid_ids"])
     total = server_rows(server.data_dir, "SELECT COUNT(*) FROM enterprises")[0][0]
     assert total >= 300 and len(enterprises) < total
-    hazard_enterprises = {c["data"]["enterprise_id"] for c in changes if c["kind"] == "hazard_event"}
+    hazard_enterprises = {
+        c["data"]["enterprise_id"] for c in changes if c["kind"] == "hazard_event"
+    }
     assert hazard_enterprises <= {e["id"] for e in enterprises}
 
 
@@ -59,8 +68,13 @@ def test_every_demo_account_signs_in(demo) -> None:
         r = Api(server.url).login(username, DEMO_PASSWORD)
         assert r.status_code == 200, username
         roles[username] = r.json()["user"]["role"]
-    assert roles == {"admin": "admin", "office1": "office", "inspector1": "inspector",
-                     "inspector2": "inspector", "enterprise1": "enterprise"}
+    assert roles == {
+        "admin": "admin",
+        "office1": "office",
+        "inspector1": "inspector",
+        "inspector2": "inspector",
+        "enterprise1": "enterprise",
+    }
 
 
 def test_seeding_twice_changes_nothing(demo) -> None:
@@ -97,14 +111,44 @@ def test_create_user_and_load_templates(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert cli("load-templates", data=data).returncode == 0  # publishing the same again is fine
     assert server_rows(data, "SELECT COUNT(*) FROM templates")[0][0] == 7
-    short = cli("create-user", "--username", "office2", "--name", "李四", "--role", "office",
-                "--password", "short", data=data)
+    short = cli(
+        "create-user",
+        "--username",
+        "office2",
+        "--name",
+        "李四",
+        "--role",
+        "office",
+        "--password",
+        "short",
+        data=data,
+    )
     assert short.returncode == 1 and "密码至少" in short.stderr
-    made = cli("create-user", "--username", "office2", "--name", "李四", "--role", "office",
-               "--password", "long-enough-1", data=data)
+    made = cli(
+        "create-user",
+        "--username",
+        "office2",
+        "--name",
+        "李四",
+        "--role",
+        "office",
+        "--password",
+        "long-enough-1",
+        data=data,
+    )
     assert made.returncode == 0, made.stderr
-    inspector = cli("create-user", "--username", "insp9", "--name", "赵九", "--role", "inspector",
-                    "--password", "long-enough-1", data=data)
+    inspector = cli(
+        "create-user",
+        "--username",
+        "insp9",
+        "--name",
+        "赵九",
+        "--role",
+        "inspector",
+        "--password",
+        "long-enough-1",
+        data=data,
+    )
     assert inspector.returncode == 1 and "网格" in inspector.stderr
     proc = ServerProcess(data).start()
     try:

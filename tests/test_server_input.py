@@ -26,7 +26,12 @@ def api(server) -> Api:
 
 def test_oversized_json_body(server, api) -> None:
     before = snapshot(server)
-    body = b'{"device_id":"d","records":[' + b'{"kind":"inspection","id":"x","data":{"pad":"' + b"x" * (17 << 20) + b'"}}]}'
+    body = (
+        b'{"device_id":"d","records":['
+        + b'{"kind":"inspection","id":"x","data":{"pad":"'
+        + b"x" * (17 << 20)
+        + b'"}}]}'
+    )
     r = api.post("/sync/push", data=body, headers={"Content-Type": "application/json"})
     assert (r.status_code, error_code(r)) == (413, "too_large")
     assert r.json()["error"]["message"] == "内容过大，超出上限"
@@ -49,7 +54,11 @@ def test_oversized_body_without_declared_length(server, api) -> None:
 
 def test_malformed_json(server, api) -> None:
     before = snapshot(server)
-    r = api.post("/sync/push", data=b'{"device_id": "d", "records": [', headers={"Content-Type": "application/json"})
+    r = api.post(
+        "/sync/push",
+        data=b'{"device_id": "d", "records": [',
+        headers={"Content-Type": "application/json"},
+    )
     assert (r.status_code, error_code(r)) == (400, "malformed")
     r = api.post("/sync/push", json={"device_id": "d"})
     assert (r.status_code, error_code(r)) == (422, "invalid")
@@ -68,7 +77,16 @@ def test_ten_thousand_records_in_one_push(server, api) -> None:
 
 @pytest.mark.parametrize(
     "blob_id",
-    ["not-hex", "A" * 64, "a" * 63, "a" * 65, "..%2F..%2Fserver.db", "%2E%2E", "g" * 64, "a" * 64 + ".jpg"],
+    [
+        "not-hex",
+        "A" * 64,
+        "a" * 63,
+        "a" * 65,
+        "..%2F..%2Fserver.db",
+        "%2E%2E",
+        "g" * 64,
+        "a" * 64 + ".jpg",
+    ],
 )
 def test_non_hex_or_path_like_blob_ids(server, api, blob_id) -> None:
     before = snapshot(server)
@@ -93,7 +111,11 @@ def test_wrong_media_type_is_judged_by_content(server, api) -> None:
     assert snapshot(server) == before
     # a real PNG sent as octet-stream is fine: the header is not what decides
     png = png_bytes(5)
-    r = api.put(f"/blobs/{hashlib.sha256(png).hexdigest()}", data=png, headers={"Content-Type": "text/plain"})
+    r = api.put(
+        f"/blobs/{hashlib.sha256(png).hexdigest()}",
+        data=png,
+        headers={"Content-Type": "text/plain"},
+    )
     assert r.status_code == 201
     assert server_rows(server.data_dir, "SELECT media_type FROM blobs") == [("image/png",)]
 
@@ -109,8 +131,11 @@ def test_blob_whose_bytes_do_not_match_its_hash(server, api) -> None:
 def test_blob_too_large(server, api) -> None:
     before = snapshot(server)
     sha = "ab" * 32
-    r = api.put(f"/blobs/{sha}", data=b"\xff\xd8\xff" + b"0" * 100,
-                headers={"Content-Range": f"bytes 0-102/{30 << 20}"})
+    r = api.put(
+        f"/blobs/{sha}",
+        data=b"\xff\xd8\xff" + b"0" * 100,
+        headers={"Content-Range": f"bytes 0-102/{30 << 20}"},
+    )
     assert (r.status_code, error_code(r)) == (413, "too_large")
     assert snapshot(server) == before
 
@@ -120,28 +145,53 @@ def test_resumable_upload_in_chunks_and_ranges_that_do_not_continue(server, api)
     sha = hashlib.sha256(data).hexdigest()
     total = len(data)
     part = total // 3
-    r = api.put(f"/blobs/{sha}", data=data[:part], headers={"Content-Range": f"bytes 0-{part - 1}/{total}"})
+    r = api.put(
+        f"/blobs/{sha}", data=data[:part], headers={"Content-Range": f"bytes 0-{part - 1}/{total}"}
+    )
     assert (r.status_code, r.json()["received"], r.json()["complete"]) == (202, part, False)
-    assert api.post("/blobs/missing", json={"sha256": [sha]}).json() == {"missing": [sha], "partial": {sha: part}}
-    gap = api.put(f"/blobs/{sha}", data=data[part + 5 :], headers={"Content-Range": f"bytes {part + 5}-{total - 1}/{total}"})
-    assert (gap.status_code, error_code(gap), gap.json()["error"]["details"]) == (416, "bad_range", {"received": part})
+    assert api.post("/blobs/missing", json={"sha256": [sha]}).json() == {
+        "missing": [sha],
+        "partial": {sha: part},
+    }
+    gap = api.put(
+        f"/blobs/{sha}",
+        data=data[part + 5 :],
+        headers={"Content-Range": f"bytes {part + 5}-{total - 1}/{total}"},
+    )
+    assert (gap.status_code, error_code(gap), gap.json()["error"]["details"]) == (
+        416,
+        "bad_range",
+        {"received": part},
+    )
     bad = api.put(f"/blobs/{sha}", data=b"xx", headers={"Content-Range": "bytes 5-2/10"})
     assert (bad.status_code, error_code(bad)) == (416, "bad_range")
-    done = api.put(f"/blobs/{sha}", data=data[part:], headers={"Content-Range": f"bytes {part}-{total - 1}/{total}"})
+    done = api.put(
+        f"/blobs/{sha}",
+        data=data[part:],
+        headers={"Content-Range": f"bytes {part}-{total - 1}/{total}"},
+    )
     assert (done.status_code, done.json()["complete"]) == (201, True)
     again = api.put(f"/blobs/{sha}", data=data)
     assert again.status_code == 200
-    assert server_rows(server.data_dir, "SELECT size FROM blobs WHERE sha256 = ?", (sha,)) == [(total,)]
+    assert server_rows(server.data_dir, "SELECT size FROM blobs WHERE sha256 = ?", (sha,)) == [
+        (total,)
+    ]
 
 
 def test_unknown_record_kind_and_invalid_fields_are_named(server, api) -> None:
     before = snapshot(server)
     r = api.push({"kind": "photo", "id": new_id(), "data": {}}).json()["results"][0]
-    assert (r["status"], r["error"]["code"], r["error"]["details"]["field"]) == ("rejected", "invalid", "kind")
+    assert (r["status"], r["error"]["code"], r["error"]["details"]["field"]) == (
+        "rejected",
+        "invalid",
+        "kind",
+    )
     data = f.inspection_data(created_by=f.INSPECTOR)
     data["items"][0]["result"] = "maybe"
     data["started_at"] = "yesterday"
-    r = api.push({"kind": "inspection", "id": data["id"], "data": json.loads(json.dumps(data, default=str))})
+    r = api.push(
+        {"kind": "inspection", "id": data["id"], "data": json.loads(json.dumps(data, default=str))}
+    )
     fields = {e["field"] for e in r.json()["results"][0]["error"]["details"]["errors"]}
     assert {"items.0.result", "started_at"} <= fields
     assert snapshot(server) == before
@@ -151,8 +201,12 @@ def test_every_call_but_health_and_login_needs_a_valid_token(server) -> None:
     anon = requests.Session()
     base = f"{server.url}/api/v1"
     calls = [
-        ("GET", "/sync/pull"), ("POST", "/sync/push"), ("POST", "/blobs/missing"),
-        ("PUT", f"/blobs/{'a' * 64}"), ("GET", f"/blobs/{'a' * 64}"), ("POST", "/auth/logout"),
+        ("GET", "/sync/pull"),
+        ("POST", "/sync/push"),
+        ("POST", "/blobs/missing"),
+        ("PUT", f"/blobs/{'a' * 64}"),
+        ("GET", f"/blobs/{'a' * 64}"),
+        ("POST", "/auth/logout"),
     ]
     for headers in ({}, {"Authorization": "Bearer forged-token"}, {"Authorization": "Basic abc"}):
         for method, path in calls:
@@ -172,8 +226,15 @@ def test_login_logout_and_rate_limit(server) -> None:
     good = api.login(f.INSPECTOR)
     assert good.status_code == 200
     body = good.json()
-    assert body["user"] == {"id": f.INSPECTOR, "username": f.INSPECTOR, "name": "张三", "role": "inspector",
-                            "grid_ids": [f.GRID], "enterprise_id": None, "phone": None}
+    assert body["user"] == {
+        "id": f.INSPECTOR,
+        "username": f.INSPECTOR,
+        "name": "张三",
+        "role": "inspector",
+        "grid_ids": [f.GRID],
+        "enterprise_id": None,
+        "phone": None,
+    }
     assert "password" not in json.dumps(body)
     stored = server_rows(server.data_dir, "SELECT token_hash FROM tokens WHERE revoked_at IS NULL")
     assert body["token"] not in {t for (t,) in stored}  # only a hash is kept
@@ -206,13 +267,42 @@ def test_openapi_describes_every_endpoint_and_record(server) -> None:
     spec = requests.get(f"{server.url}/api/v1/openapi.json", timeout=10).json()
     paths = {(m.upper(), p) for p, ops in spec["paths"].items() for m in ops}
     assert paths == {
-        ("GET", "/api/v1/health"), ("POST", "/api/v1/auth/login"), ("POST", "/api/v1/auth/logout"),
-        ("GET", "/api/v1/sync/pull"), ("POST", "/api/v1/sync/push"), ("POST", "/api/v1/blobs/missing"),
-        ("PUT", "/api/v1/blobs/{sha256}"), ("GET", "/api/v1/blobs/{sha256}"),
+        ("GET", "/api/v1/health"),
+        ("POST", "/api/v1/auth/login"),
+        ("POST", "/api/v1/auth/logout"),
+        ("GET", "/api/v1/sync/pull"),
+        ("POST", "/api/v1/sync/push"),
+        ("POST", "/api/v1/blobs/missing"),
+        ("PUT", "/api/v1/blobs/{sha256}"),
+        ("GET", "/api/v1/blobs/{sha256}"),
     }
     schemas = spec["components"]["schemas"]
-    for name in ("Inspection", "Reported", "Rectified", "Rechecked", "DeadlineExtended", "Escalated", "Closed",
-                 "Voided", "Review", "Community", "Grid", "Enterprise", "ChecklistTemplate", "UserPublic",
-                 "Signature", "Refusal", "PushRequest", "PullResponse", "ErrorResponse"):
+    for name in (
+        "Inspection",
+        "Reported",
+        "Rectified",
+        "Rechecked",
+        "DeadlineExtended",
+        "Escalated",
+        "Closed",
+        "Voided",
+        "Review",
+        "Community",
+        "Grid",
+        "Enterprise",
+        "ChecklistTemplate",
+        "UserPublic",
+        "Signature",
+        "Refusal",
+        "PushRequest",
+        "PullResponse",
+        "ErrorResponse",
+    ):
         assert name in schemas, name
-    assert set(schemas["Reported"]["required"]) >= {"title", "level", "measures", "responsible_name", "deadline"}
+    assert set(schemas["Reported"]["required"]) >= {
+        "title",
+        "level",
+        "measures",
+        "responsible_name",
+        "deadline",
+    }

@@ -13,11 +13,14 @@ from tests.api import Api, jpeg_bytes, png_bytes
 from tests.server_db import record_counts, server_rows
 
 
-def inspection_for(api: Api, user_id: str, enterprise_id: str = f.ENTERPRISE, *, upload: bool = True) -> AnyRecord:
+def inspection_for(
+    api: Api, user_id: str, enterprise_id: str = f.ENTERPRISE, *, upload: bool = True
+) -> AnyRecord:
     pngs, photo = (png_bytes(1), png_bytes(2)), jpeg_bytes(1)
     shas = [api.upload(b) for b in (*pngs, photo)] if upload else [f.fake_sha(i) for i in range(3)]
     data = f.inspection_data(
-        created_by=user_id, enterprise_id=enterprise_id,
+        created_by=user_id,
+        enterprise_id=enterprise_id,
         items=[f.item("GEN-1-01", "pass"), f.item("GEN-1-02", "fail", photos=[shas[2]])],
     )
     data["signatures"] = [
@@ -29,8 +32,15 @@ def inspection_for(api: Api, user_id: str, enterprise_id: str = f.ENTERPRISE, *,
 
 def reported_for(api: Api, user_id: str, enterprise_id: str = f.ENTERPRISE, **kw: Any) -> AnyRecord:
     photo = api.upload(jpeg_bytes(7))
-    return f.event("reported", hazard_id=kw.pop("hazard_id", new_id()), created_by=user_id,
-                   enterprise_id=enterprise_id, at=f.when(), photos=[photo], **kw)
+    return f.event(
+        "reported",
+        hazard_id=kw.pop("hazard_id", new_id()),
+        created_by=user_id,
+        enterprise_id=enterprise_id,
+        at=f.when(),
+        photos=[photo],
+        **kw,
+    )
 
 
 def test_record_with_missing_blob_is_rejected_then_accepted_after_upload(server) -> None:
@@ -54,7 +64,9 @@ def test_record_with_missing_blob_is_rejected_then_accepted_after_upload(server)
 def test_forged_content_hash_is_rejected_with_integrity(server) -> None:
     api = Api(server.url, f.INSPECTOR)
     record = inspection_for(api, f.INSPECTOR)
-    forged = record.wire() | {"summary": "无隐患"}  # altered after signing; hashes left as they were
+    forged = record.wire() | {
+        "summary": "无隐患"
+    }  # altered after signing; hashes left as they were
     result = api.push_one({"kind": "inspection", "id": record.id, "data": forged})
     assert result["error"]["code"] == "integrity"
     assert "content_hash" in result["error"]["details"]["fields"]
@@ -65,7 +77,10 @@ def test_forged_content_hash_is_rejected_with_integrity(server) -> None:
     rehashed = forged | {"content_hash": content_hash_of(forged)}
     result = api.push_one({"kind": "inspection", "id": record.id, "data": rehashed})
     assert result["error"]["code"] == "integrity"
-    assert result["error"]["details"]["fields"] == ["signatures.0.content_hash", "signatures.1.content_hash"]
+    assert result["error"]["details"]["fields"] == [
+        "signatures.0.content_hash",
+        "signatures.1.content_hash",
+    ]
     assert record_counts(server.data_dir) == {}
 
 
@@ -83,7 +98,11 @@ def test_same_id_other_content_is_a_conflict_and_the_first_stays(server) -> None
 def test_one_bad_record_does_not_block_the_rest(server) -> None:
     api = Api(server.url, f.INSPECTOR)
     good = inspection_for(api, f.INSPECTOR)
-    r = api.push({"kind": "nonsense", "id": new_id(), "data": {}}, good, {"kind": "inspection", "id": "x", "data": {"id": "x"}})
+    r = api.push(
+        {"kind": "nonsense", "id": new_id(), "data": {}},
+        good,
+        {"kind": "inspection", "id": "x", "data": {"id": "x"}},
+    )
     results = r.json()["results"]
     assert [x["status"] for x in results] == ["rejected", "created", "rejected"]
     assert [x["error"]["code"] for x in (results[0], results[2])] == ["invalid", "invalid"]
@@ -97,20 +116,39 @@ def test_one_bad_record_does_not_block_the_rest(server) -> None:
         # an inspector outside their grids (ent-2 is in grid-2; insp-1 has grid-1 only)
         (f.INSPECTOR, lambda api: inspection_for(api, f.INSPECTOR, "ent-2"), "outside your grids"),
         # an enterprise recording an inspection
-        (f.ENTERPRISE_USER, lambda api: inspection_for(api, f.ENTERPRISE_USER), "may not record inspection"),
+        (
+            f.ENTERPRISE_USER,
+            lambda api: inspection_for(api, f.ENTERPRISE_USER),
+            "may not record inspection",
+        ),
         # an enterprise rectifying someone else's hazard is checked after its own scope
-        ("ent-2-user", lambda api: f.event("closed", hazard_id=new_id(), created_by="ent-2-user", enterprise_id="ent-2"),
-         "may not record closed"),
+        (
+            "ent-2-user",
+            lambda api: f.event(
+                "closed", hazard_id=new_id(), created_by="ent-2-user", enterprise_id="ent-2"
+            ),
+            "may not record closed",
+        ),
         # the office reporting a hazard; an inspector closing one
         (f.OFFICE, lambda api: reported_for(api, f.OFFICE), "may not record reported"),
-        (f.INSPECTOR, lambda api: f.event("closed", hazard_id=new_id(), created_by=f.INSPECTOR), "may not record closed"),
+        (
+            f.INSPECTOR,
+            lambda api: f.event("closed", hazard_id=new_id(), created_by=f.INSPECTOR),
+            "may not record closed",
+        ),
         # pretending to be someone else
         (f.INSPECTOR, lambda api: inspection_for(api, f.INSPECTOR_2), "created_by"),
         # admin pushes nothing
-        (f.ADMIN, lambda api: f.event("voided", hazard_id=new_id(), created_by=f.ADMIN), "may not record voided"),
+        (
+            f.ADMIN,
+            lambda api: f.event("voided", hazard_id=new_id(), created_by=f.ADMIN),
+            "may not record voided",
+        ),
     ],
 )
-def test_wrong_role_or_scope_is_forbidden_and_changes_nothing(server, username, make, reason) -> None:
+def test_wrong_role_or_scope_is_forbidden_and_changes_nothing(
+    server, username, make, reason
+) -> None:
     api = Api(server.url, username)
     result = api.push_one(make(api))
     assert (result["status"], result["error"]["code"]) == ("rejected", "forbidden")
@@ -126,8 +164,14 @@ def test_event_for_a_hazard_of_another_enterprise_is_refused(server) -> None:
     assert wide.push_one(hazard)["status"] == "created"
     narrow = Api(server.url, f.INSPECTOR)
     sig = narrow.upload(png_bytes(9))
-    recheck = f.event("rechecked", hazard_id=hazard.hazard_id, created_by=f.INSPECTOR, enterprise_id=f.ENTERPRISE,
-                      photos=[], signatures=[f.signature("inspector", user_id=f.INSPECTOR, png=sig)])
+    recheck = f.event(
+        "rechecked",
+        hazard_id=hazard.hazard_id,
+        created_by=f.INSPECTOR,
+        enterprise_id=f.ENTERPRISE,
+        photos=[],
+        signatures=[f.signature("inspector", user_id=f.INSPECTOR, png=sig)],
+    )
     result = narrow.push_one(recheck)
     assert result["error"]["code"] == "invalid"
     assert result["error"]["details"]["field"] == "enterprise_id"
@@ -137,8 +181,13 @@ def test_events_wait_for_their_hazard(server) -> None:
     api = Api(server.url, f.INSPECTOR)
     hid = new_id()
     sig = api.upload(png_bytes(3))
-    recheck = f.event("rechecked", hazard_id=hid, created_by=f.INSPECTOR, photos=[],
-                      signatures=[f.signature("inspector", user_id=f.INSPECTOR, png=sig)])
+    recheck = f.event(
+        "rechecked",
+        hazard_id=hid,
+        created_by=f.INSPECTOR,
+        photos=[],
+        signatures=[f.signature("inspector", user_id=f.INSPECTOR, png=sig)],
+    )
     assert api.push_one(recheck)["error"]["code"] == "unknown_reference"
     report = reported_for(api, f.INSPECTOR, hazard_id=hid)
     r = api.push(report, recheck).json()["results"]
@@ -172,7 +221,12 @@ def test_pull_is_filtered_by_role_and_scope(server) -> None:
     assert "hazard_event" not in insp1
     assert insp1["review"] == {review.id}
     assert len(insp1["template"]) == 7
-    assert insp1["user"] == {f.INSPECTOR, f.INSPECTOR_2, "insp-3", f.OFFICE}  # no enterprise accounts
+    assert insp1["user"] == {
+        f.INSPECTOR,
+        f.INSPECTOR_2,
+        "insp-3",
+        f.OFFICE,
+    }  # no enterprise accounts
 
     ent2 = _kinds_and_ids(Api(server.url, "ent-2-user").pull_all())
     assert ent2["enterprise"] == {"ent-2"}
@@ -232,14 +286,24 @@ def test_a_changed_scope_expires_the_cursor(server) -> None:
     from domain.reference import Role, UserPublic
     from sync_server.services.auth import save_user
     from sync_server.store.db import open_db
-    from tests.org import test_settings
+    from tests.org import settings_for
 
     api = Api(server.url, f.INSPECTOR)
     cursor = api.get("/sync/pull").json()["cursor"]
-    settings = test_settings(server.data_dir)
+    settings = settings_for(server.data_dir)
     db = open_db(settings.db_path)
-    save_user(db, settings, UserPublic(id=f.INSPECTOR, username=f.INSPECTOR, name="张三", role=Role.inspector,
-                                       grid_ids=[f.GRID, "grid-3"]), None)
+    save_user(
+        db,
+        settings,
+        UserPublic(
+            id=f.INSPECTOR,
+            username=f.INSPECTOR,
+            name="张三",
+            role=Role.inspector,
+            grid_ids=[f.GRID, "grid-3"],
+        ),
+        None,
+    )
     db.close()
     r = api.get("/sync/pull", params={"cursor": cursor})
     assert (r.status_code, r.json()["error"]["code"]) == (410, "cursor_expired")

@@ -20,8 +20,8 @@ from sqlite_utils import Database
 from app.store import blobs as blob_store
 from app.store import meta, outbox
 from app.store.blobs import BlobFiles
-from app.store.records import apply_server_record, set_server_meta
-from app.store.reference import REFERENCE_KINDS, apply_reference
+from app.store.pulled import apply_page
+from app.store.records import set_server_meta
 from app.sync.backoff import backoff_delay
 from app.sync.client import SyncClient, SyncError
 from domain.errors import CATALOGUE, ErrorCode
@@ -226,13 +226,7 @@ class SyncEngine:
                     raise
                 cursor = None  # start again from nothing; what is here is kept
                 continue
-            with self.db.atomic():  # the page and its cursor, together
-                for change in page.changes:
-                    if change.kind in REFERENCE_KINDS:
-                        apply_reference(self.db, change.kind, change.data)
-                    else:
-                        apply_server_record(self.db, change.kind, change.data, change.meta)
-                meta.put(self.db, meta.CURSOR, page.cursor)
+            apply_page(self.db, page.changes, page.cursor)
             cursor = page.cursor
             report.pulled += len(page.changes)
             self._emit(pulled=self._progress.pulled + len(page.changes))

@@ -119,7 +119,11 @@ def import_org(file: Path, data_dir: Path | None) -> None:
     if parsed.errors:
         click.echo(f"未导入：{len(parsed.errors)} 处错误", err=True)
         for e in parsed.errors:
-            click.echo(f"  第 {e.row} 行 [{e.column}]: {e.reason}", err=True)
+            where = f"第 {e.row} 行" if e.row else "文件"
+            click.echo(
+                f"  {where} [{e.column}]: {e.reason}" if e.column else f"  {where}: {e.reason}",
+                err=True,
+            )
         sys.exit(1)
     settings = _settings(data_dir)
     db = open_db(settings.db_path)

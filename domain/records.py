@@ -95,6 +95,21 @@ class FieldRecord(Frozen):
     def _photo_refs(self) -> list[str]:
         return []
 
+    def index_columns(self) -> dict[str, str | None]:
+        """What the device's and the server's stores index a record by."""
+        inspection_id = (
+            self.id if self.kind == "inspection" else getattr(self, "inspection_id", None)
+        )
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "type": getattr(self, "type", None),
+            "enterprise_id": self.enterprise_id,
+            "hazard_id": getattr(self, "hazard_id", None),
+            "inspection_id": inspection_id,
+            "created_by": self.created_by,
+        }
+
     def wire(self) -> dict[str, Any]:
         """The record as it travels and is stored: normalised JSON-compatible data."""
         return self.model_dump(mode="json")

@@ -99,3 +99,14 @@ def prepare(data_dir: Path) -> ServerSettings:
     finally:
         db.close()
     return settings
+
+
+def reassign_grids(data_dir: Path, user_id: str, grid_ids: list[str]) -> None:
+    """The admin gives an inspector other grids (their devices must pull afresh)."""
+    user = next(u for u in USERS if u.id == user_id)
+    settings = settings_for(data_dir)
+    db = open_db(settings.db_path)
+    try:
+        ref_service.save_user(db, settings, user.model_copy(update={"grid_ids": grid_ids}), None)
+    finally:
+        db.close()

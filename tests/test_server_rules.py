@@ -10,6 +10,7 @@ from domain.ids import new_id
 from domain.records import AnyRecord
 from tests import domain_factories as f
 from tests.api import Api, jpeg_bytes, png_bytes
+from tests.org import reassign_grids
 from tests.server_db import record_counts, server_rows
 
 
@@ -283,28 +284,9 @@ def test_pull_pages_and_cursor(server) -> None:
 
 
 def test_a_changed_scope_expires_the_cursor(server) -> None:
-    from domain.reference import Role, UserPublic
-    from sync_server.services.auth import save_user
-    from sync_server.store.db import open_db
-    from tests.org import settings_for
-
     api = Api(server.url, f.INSPECTOR)
     cursor = api.get("/sync/pull").json()["cursor"]
-    settings = settings_for(server.data_dir)
-    db = open_db(settings.db_path)
-    save_user(
-        db,
-        settings,
-        UserPublic(
-            id=f.INSPECTOR,
-            username=f.INSPECTOR,
-            name="张三",
-            role=Role.inspector,
-            grid_ids=[f.GRID, "grid-3"],
-        ),
-        None,
-    )
-    db.close()
+    reassign_grids(server.data_dir, f.INSPECTOR, [f.GRID, "grid-3"])
     r = api.get("/sync/pull", params={"cursor": cursor})
     assert (r.status_code, r.json()["error"]["code"]) == (410, "cursor_expired")
     assert {c["id"] for c in api.pull_all() if c["kind"] == "enterprise"} == {f.ENTERPRISE, "ent-3"}

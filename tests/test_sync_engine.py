@@ -9,11 +9,8 @@ from app.store import outbox
 from app.sync.backoff import backoff_delay
 from domain.errors import ErrorCode
 from domain.ids import new_id
-from domain.reference import Role, UserPublic
-from sync_server.services.auth import save_user
-from sync_server.store.db import open_db
 from tests import domain_factories as f
-from tests.org import settings_for
+from tests.org import reassign_grids
 from tests.server_db import record_counts, server_rows
 
 
@@ -94,21 +91,7 @@ def test_the_device_starts_over_when_its_scope_changes(make_device, server) -> N
     a = make_device(f.INSPECTOR)
     assert a.sync().ok
     assert {r[0] for r in a.db.execute("SELECT id FROM enterprises")} == {f.ENTERPRISE}
-    settings = settings_for(server.data_dir)
-    db = open_db(settings.db_path)
-    save_user(
-        db,
-        settings,
-        UserPublic(
-            id=f.INSPECTOR,
-            username=f.INSPECTOR,
-            name="张三",
-            role=Role.inspector,
-            grid_ids=[f.GRID, "grid-3"],
-        ),
-        None,
-    )
-    db.close()
+    reassign_grids(server.data_dir, f.INSPECTOR, [f.GRID, "grid-3"])
     report = a.sync()
     assert report.ok, report.error
     assert {r[0] for r in a.db.execute("SELECT id FROM enterprises")} == {f.ENTERPRISE, "ent-3"}

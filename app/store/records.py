@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from domain.errors import ErrorCode, GridCheckError
 from domain.lifecycle import HazardEventRecord, HazardState, fold, fold_all
-from domain.records import AnyRecord, Inspection, integrity_problems, parse_record
+from domain.records import AnyRecord, integrity_problems, parse_record
 
 
 def _now() -> str:
@@ -19,15 +19,7 @@ def _now() -> str:
 
 def _row(record: AnyRecord, origin: str) -> dict[str, Any]:
     return {
-        "id": record.id,
-        "kind": record.kind,
-        "type": getattr(record, "type", None),
-        "enterprise_id": record.enterprise_id,
-        "hazard_id": getattr(record, "hazard_id", None),
-        "inspection_id": record.id
-        if isinstance(record, Inspection)
-        else getattr(record, "inspection_id", None),
-        "created_by": record.created_by,
+        **record.index_columns(),
         "data": record.model_dump_json(),
         "origin": origin,
         "created_at": _now(),

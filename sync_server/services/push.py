@@ -115,19 +115,12 @@ def _store(
         raise GridCheckError(ErrorCode.conflict, details={"id": record.id})
     _check_references(db, record)
     refs = record.blob_refs()
-    missing = [sha for sha in refs if sha not in record_store.blobs_present(db, refs)]
+    present = record_store.blobs_present(db, refs)
+    missing = [sha for sha in refs if sha not in present]
     if missing:
         raise GridCheckError(ErrorCode.missing_blobs, details={"missing": missing})
     row = {
-        "id": record.id,
-        "kind": record.kind,
-        "type": getattr(record, "type", None),
-        "enterprise_id": record.enterprise_id,
-        "hazard_id": getattr(record, "hazard_id", None),
-        "inspection_id": record.id
-        if isinstance(record, Inspection)
-        else getattr(record, "inspection_id", None),
-        "created_by": record.created_by,
+        **record.index_columns(),
         "device_id": device_id,
         "data": record.model_dump_json(),
         "record_hash": record_hash,

@@ -23,7 +23,7 @@ from sync_server.blobstore import BlobStore
 from sync_server.config import ServerSettings
 from sync_server.errors import install_error_handlers
 from sync_server.middleware import BodyLimit
-from sync_server.routes import auth, blobs, health, sync
+from sync_server.routes import auth, blobs, health, reports, sync
 from sync_server.store.db import open_db
 from sync_server.version import VERSION
 
@@ -69,7 +69,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.add_middleware(
         BodyLimit, limit=settings.max_json_bytes, exempt_prefix=f"{API_PREFIX}/blobs/"
     )
-    for router in (health.router, auth.router, sync.router, blobs.router):
+    for router in (health.router, auth.router, sync.router, blobs.router, reports.router):
         app.include_router(router, prefix=API_PREFIX)
     _document_records(app)
     return app

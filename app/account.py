@@ -10,9 +10,11 @@ elsewhere — never the app bundle.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import re
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,6 +112,7 @@ def sign_in(
                 "user": answer.user.model_dump(mode="json"),
                 "token": answer.token,
                 "expires_at": answer.expires_at.isoformat(),
+                "password_check": password_check(password),
             },
         )
     _remember_last(root, key)
@@ -144,3 +147,35 @@ def _remember_last(root: Path, key: str) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps({"key": key}), "utf-8")
     os.replace(tmp, path)
+
+
+def password_check(password: str, salt: bytes | None = None) -> dict[str, str]:
+    """A salted scrypt digest, so the account can be unlocked again with no network."""
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=2**14, r=8, p=1, dklen=32)
+    return {"salt": salt.hex(), "digest": digest.hex()}
+
+
+def offline_unlock(root: Path, server_url: str, username: str, password: str) -> Account | None:
+    """Open an account that signed in here before, checking the password locally."""
+    account = _find_account(root, server_url.rstrip("/"), username)
+    if account is None:
+        return None
+    key = account.key
+    check = meta.get(account.db, meta.ACCOUNT, {}).get("password_check")
+    if check and hmac.compare_digest(
+        password_check(password, bytes.fromhex(check["salt"]))["digest"], check["digest"]
+    ):
+        _remember_last(root, key)
+        return account
+    account.close()
+    return None
+
+
+def _find_account(root: Path, server_url: str, username: str) -> Account | None:
+    for key in known_accounts(root):
+        account = open_account(root, key)
+        if account.user.username == username and account.server_url == server_url:
+            return account
+        account.close()
+    return None

@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     StringConstraints,
     TypeAdapter,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -242,7 +243,7 @@ class Reported(HazardEventBase):
         """One written form per amount (100, 100.00 and 1E+2 hash alike)."""
         return value.quantize(Decimal("0.01")) + Decimal("0.00")
 
-    interim_measures: Long = ""
+    interim_measures: Long = Field(default="", validate_default=True)
     source: HazardSource = HazardSource.grid_patrol
     photos: Photos
     inspection_id: RecordId | None = None
@@ -251,12 +252,18 @@ class Reported(HazardEventBase):
     def _photo_refs(self) -> list[str]:
         return list(self.photos)
 
-    @model_validator(mode="after")
-    def _must_haves(self) -> Reported:
-        if self.handling != Handling.on_site and not self.interim_measures:
+    @field_validator("interim_measures")
+    @classmethod
+    def _interim_unless_on_site(cls, value: str, info: ValidationInfo) -> str:
+        """Checked per field, so the form shows it next to the field with the others."""
+        if info.data.get("handling", Handling.on_site) != Handling.on_site and not value:
             raise ValueError(
                 "interim_measures (临时管控措施/预案) are required unless fixed on site"
             )
+        return value
+
+    @model_validator(mode="after")
+    def _must_haves(self) -> Reported:
         if self.deadline < self.at.date():
             raise ValueError("deadline is before the day the hazard was found")
         return self

@@ -1,0 +1,1 @@
+"""Device services: the rules the screens call. No flet imports here."""

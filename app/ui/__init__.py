@@ -1,0 +1,1 @@
+"""Flet screens. They render and call app.services; no SQL, no HTTP, no rules here."""

@@ -1,0 +1,184 @@
+"""Enterprises: search as you type; a detail page with facts, history and open hazards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flet as ft
+
+from app.services import clock
+from app.services.overview import hazard_rows, inspections_of
+from app.services.visit import VisitError, VisitService, all_templates, suggest_template
+from app.store.reference import enterprise, search_enterprises
+from app.ui.components.common import TOUCH, appbar, days_label, heading, sid
+from app.ui.components.nav import nav_bar
+from app.ui.context import Ui
+
+RISK_COLORS = {
+    "red": ft.Colors.RED_700,
+    "orange": ft.Colors.ORANGE_700,
+    "yellow": ft.Colors.AMBER_700,
+    "blue": ft.Colors.BLUE_700,
+}
+
+
+class EnterprisesView:
+    route = "/enterprises"
+
+    def __init__(self, ui: Ui) -> None:
+        self.ui = ui
+        self.query = ft.TextField(
+            label=ui.t("search"),
+            hint_text=ui.t("search_hint"),
+            prefix_icon=ft.Icons.SEARCH,
+            on_change=self.search,
+            autofocus=True,
+        )
+        self.results = ft.Column(spacing=0)
+        self.search()
+
+    def search(self, _: Any = None) -> None:
+        found = search_enterprises(self.ui.account.db, self.query.value or "", limit=50)
+        self.results.controls = [
+            sid(
+                f"enterprise-{i}",
+                ft.ListTile(
+                    leading=ft.Icon(ft.Icons.CIRCLE, color=RISK_COLORS[e.risk_color], size=14),
+                    title=ft.Text(e.name),
+                    subtitle=ft.Text(f"{e.address} · {e.contact_name}", max_lines=1),
+                    on_click=lambda _, i=e.id: self.ui.go(f"/enterprise/{i}"),
+                ),
+            )
+            for i, e in enumerate(found)
+        ] or [ft.Text(self.ui.t("no_results"), color=ft.Colors.GREY_600)]
+        self.ui.refresh()
+
+    def build(self) -> ft.View:
+        return ft.View(
+            route=self.route,
+            appbar=appbar(self.ui, self.ui.t("enterprises")),
+            controls=[
+                sid("enterprise-search", self.query),
+                ft.Column([self.results], scroll=ft.ScrollMode.AUTO, expand=True),
+            ],
+            navigation_bar=nav_bar(self.ui, 1),
+            padding=12,
+        )
+
+
+KINDS = ("routine", "special", "joint", "recheck")
+
+
+class EnterpriseView:
+    def __init__(self, ui: Ui, id: str) -> None:
+        self.ui = ui
+        self.enterprise = enterprise(ui.account.db, id)
+        self.route = f"/enterprise/{id}"
+        templates = all_templates(ui.account)
+        suggested = (
+            suggest_template(self.enterprise, templates) if self.enterprise and templates else None
+        )
+        self.template = ft.Dropdown(
+            label=ui.t("template"),
+            value=suggested.id if suggested else None,
+            expand=True,
+            options=[ft.DropdownOption(key=t.id, text=t.title.split(" (")[0]) for t in templates],
+        )
+        self.kind = ft.Dropdown(
+            label=ui.t("kind"),
+            value="routine",
+            expand=True,
+            options=[ft.DropdownOption(key=k, text=ui.t(f"kind_{k}")) for k in KINDS],
+        )
+
+    def start(self, _: Any = None) -> str | None:
+        if self.enterprise is None:
+            return None
+        try:
+            draft_id = VisitService(self.ui.account).start(
+                self.enterprise.id, self.template.value, self.kind.value or "routine"
+            )
+        except VisitError as err:
+            self.ui.toast(str(err))
+            return None
+        self.ui.go(f"/visit/{draft_id}")
+        return draft_id
+
+    def build(self) -> ft.View:
+        t, e = self.ui.t, self.enterprise
+        if e is None:
+            return ft.View(
+                route=self.route,
+                appbar=appbar(self.ui, t("enterprises"), back="/enterprises"),
+                controls=[ft.Text(t("no_results"))],
+            )
+        facts = [
+            (t("credit_code"), e.credit_code or "—"),
+            (t("address"), e.address),
+            (t("contact"), f"{e.contact_name} {e.contact_phone}"),
+            (t("sectors"), "、".join(e.sector_tags + e.special_tags) or "—"),
+        ]
+        rows: list[ft.Control] = [
+            ft.Text(e.name, size=20, weight=ft.FontWeight.BOLD),
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.CIRCLE, color=RISK_COLORS[e.risk_color], size=14),
+                    ft.Text(f"{t('risk')}：{t('risk_' + e.risk_color)}"),
+                ]
+            ),
+            *[ft.Text(f"{k}：{v}", selectable=True) for k, v in facts],
+            ft.Row([sid("template-select", self.template)]),
+            ft.Row([sid("kind-select", self.kind)]),
+            ft.Row(
+                [
+                    sid(
+                        "start-inspection",
+                        ft.FilledButton(
+                            t("start_inspection"),
+                            icon=ft.Icons.PLAY_ARROW,
+                            on_click=self.start,
+                            height=TOUCH,
+                            expand=True,
+                        ),
+                    )
+                ]
+            ),
+            heading(t("open_hazards")),
+        ]
+        today = clock.today()
+        hazards = hazard_rows(self.ui.account.db, today, enterprise_id=e.id)
+        for row in hazards:
+            text, color = days_label(self.ui, row.days_left, row.overdue)
+            rows.append(
+                ft.ListTile(
+                    title=ft.Text(row.title),
+                    subtitle=ft.Text(t("status_" + row.status)),
+                    trailing=ft.Text(text, color=color),
+                    on_click=lambda _, h=row.hazard_id: self.ui.go(f"/hazard/{h}"),
+                )
+            )
+        if not hazards:
+            rows.append(ft.Text(t("none"), color=ft.Colors.GREY_600))
+        rows.append(heading(t("history")))
+        history = inspections_of(self.ui.account.db, e.id)
+        for h in history[:20]:
+            number = h["number"] or t("provisional")
+            rows.append(
+                ft.ListTile(
+                    title=ft.Text(
+                        f"{h['finished_at']:%Y-%m-%d} · {t('kind_' + h['kind']) if h['kind'] in KINDS else h['kind']}"
+                    ),
+                    subtitle=ft.Text(
+                        f"{number} · {t('fail')} {h['failed']}"
+                        + (f" · {t('refuse')}" if h["refused"] else "")
+                    ),
+                )
+            )
+        if not history:
+            rows.append(ft.Text(t("none"), color=ft.Colors.GREY_600))
+        return ft.View(
+            route=self.route,
+            appbar=appbar(self.ui, e.name, back="/enterprises"),
+            controls=[ft.Column(rows, spacing=8, scroll=ft.ScrollMode.AUTO, expand=True)],
+            padding=12,
+        )

@@ -1,0 +1,121 @@
+"""Home: enterprises due, open hazards (overdue first), my drafts, and the sync bar."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.services import clock
+from app.services.overview import due_enterprises, hazard_rows
+from app.store.drafts import list_drafts
+from app.store.reference import enterprise
+from app.ui.components.common import appbar, days_label, heading, sid
+from app.ui.components.nav import nav_bar
+from app.ui.components.sync_bar import SyncBar
+from app.ui.context import Ui
+
+
+class HomeView:
+    route = "/"
+
+    def __init__(self, ui: Ui) -> None:
+        self.ui = ui
+        self.sync_bar = SyncBar(ui)
+
+    def _drafts(self) -> list[ft.Control]:
+        db = self.ui.account.db
+        out: list[ft.Control] = []
+        for i, d in enumerate(list_drafts(db)):
+            e = enterprise(db, d["enterprise_id"]) if d["enterprise_id"] else None
+            name = e.name if e else "?"
+            target = f"/visit/{d['id']}" if d["kind"] == "visit" else f"/recheck/{d['id']}"
+            label = (
+                self.ui.t("draft_of", name=name)
+                if d["kind"] == "visit"
+                else f"{self.ui.t('recheck')} · {name}"
+            )
+            out.append(
+                sid(
+                    f"draft-{i}",
+                    ft.ListTile(
+                        leading=ft.Icon(ft.Icons.EDIT_NOTE),
+                        title=ft.Text(label),
+                        subtitle=ft.Text(d["updated_at"][:16].replace("T", " ")),
+                        trailing=ft.Text(self.ui.t("resume"), color=ft.Colors.BLUE_700),
+                        on_click=lambda _, r=target: self.ui.go(r),
+                    ),
+                )
+            )
+        return out
+
+    def _hazards(self) -> list[ft.Control]:
+        out: list[ft.Control] = []
+        for i, row in enumerate(hazard_rows(self.ui.account.db, clock.today())[:30]):
+            text, color = days_label(self.ui, row.days_left, row.overdue)
+            level = self.ui.t("major") if row.level == "major" else self.ui.t("general")
+            out.append(
+                sid(
+                    f"hazard-{i}",
+                    ft.ListTile(
+                        leading=ft.Icon(
+                            ft.Icons.WARNING_AMBER,
+                            color=ft.Colors.RED_700
+                            if row.level == "major"
+                            else ft.Colors.ORANGE_700,
+                        ),
+                        title=ft.Text(row.title, max_lines=2),
+                        subtitle=ft.Text(
+                            f"{row.enterprise_name} · {level} · {self.ui.t('status_' + row.status)}"
+                        ),
+                        trailing=ft.Text(text, color=color, weight=ft.FontWeight.BOLD),
+                        on_click=lambda _, h=row.hazard_id: self.ui.go(f"/hazard/{h}"),
+                    ),
+                )
+            )
+        return out
+
+    def _due(self) -> list[ft.Control]:
+        account = self.ui.account
+        today = clock.today()
+        out: list[ft.Control] = []
+        for i, d in enumerate(due_enterprises(account.db, account.user.grid_ids, today)[:20]):
+            days = d.days_since(today)
+            sub = self.ui.t("never_inspected") if days is None else self.ui.t("days_since", n=days)
+            out.append(
+                sid(
+                    f"due-{i}",
+                    ft.ListTile(
+                        leading=ft.Icon(ft.Icons.STORE),
+                        title=ft.Text(d.enterprise.name),
+                        subtitle=ft.Text(
+                            f"{sub} · {d.enterprise.address}",
+                            max_lines=1,
+                            overflow=ft.TextOverflow.ELLIPSIS,
+                        ),
+                        on_click=lambda _, e=d.enterprise.id: self.ui.go(f"/enterprise/{e}"),
+                    ),
+                )
+            )
+        return out
+
+    def build(self) -> ft.View:
+        t = self.ui.t
+        none = ft.Text(t("none"), color=ft.Colors.GREY_600)
+        if self.ui.sync is not None:
+            self.sync_bar.show(self.ui.sync.status())
+        drafts, hazards, due = self._drafts(), self._hazards(), self._due()
+        body = [
+            self.sync_bar.control,
+            heading(t("my_drafts")),
+            *(drafts or [none]),
+            heading(t("open_hazards")),
+            *(hazards or [ft.Text(t("none"), color=ft.Colors.GREY_600)]),
+            heading(t("due")),
+            *(due or [ft.Text(t("none"), color=ft.Colors.GREY_600)]),
+        ]
+        return ft.View(
+            route=self.route,
+            appbar=appbar(self.ui, f"{t('app_title')} · {self.ui.account.user.name}"),
+            controls=[ft.Column(body, spacing=8, scroll=ft.ScrollMode.AUTO, expand=True)],
+            navigation_bar=nav_bar(self.ui, 0),
+            padding=12,
+        )

@@ -1,0 +1,136 @@
+"""Re-check (复查): after-photos, passed or not, a note, the inspector's signature."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flet as ft
+
+from app.media.photos import PhotoError
+from app.media.signature import SignatureError
+from app.services.recheck import RecheckService
+from app.services.visit import VisitError
+from app.ui.components.common import TOUCH, appbar, photo_strip, sid
+from app.ui.components.signature_pad import SignaturePad
+from app.ui.context import Ui
+
+
+class RecheckView:
+    def __init__(self, ui: Ui, draft: str) -> None:
+        self.ui, self.draft_id = ui, draft
+        self.route = f"/recheck/{draft}"
+        self.service = RecheckService(ui.account)
+        d = self.service.load(draft)
+        t = ui.t
+        self.result = ft.RadioGroup(
+            value=None if d["passed"] is None else ("pass" if d["passed"] else "fail"),
+            on_change=self.save_result,
+            content=ft.Row(
+                [
+                    ft.Radio(value="pass", label=t("recheck_passed")),
+                    ft.Radio(value="fail", label=t("recheck_failed")),
+                ],
+                wrap=True,
+            ),
+        )
+        self.note = ft.TextField(
+            label=t("note"),
+            value=d["note"],
+            multiline=True,
+            min_lines=2,
+            on_change=self.save_result,
+        )
+        self.pad = SignaturePad("pad-recheck", t("clear"), on_change=ui.refresh)
+        self.photos = ft.Column()
+        self.problems = ft.Column()
+        self._show()
+
+    def _show(self) -> None:
+        d = self.service.load(self.draft_id)
+        self.photos.controls = [photo_strip(self.ui, d["photos"], None, "recheck-photo")]
+        self.problems.controls = [
+            ft.Text(f"• {p}", color=ft.Colors.RED_700) for p in self.service.problems(self.draft_id)
+        ]
+
+    def save_result(self, _: Any = None) -> None:
+        if self.result.value in ("pass", "fail"):
+            self.service.set_result(
+                self.draft_id, self.result.value == "pass", self.note.value or ""
+            )
+            self._show()
+            self.ui.refresh()
+
+    async def add_photo(self) -> None:
+        data = await self.ui.pick_image()
+        if data is not None:
+            self.attach_photo(data)
+
+    def attach_photo(self, data: bytes) -> None:
+        try:
+            self.service.add_photo(self.draft_id, data)
+        except PhotoError as err:
+            self.ui.toast(self.ui.t("photo_failed", err=err))
+            return
+        self._show()
+        self.ui.refresh()
+
+    def submit(self, _: Any = None) -> bool:
+        try:
+            if not self.pad.empty:
+                self.service.sign(self.draft_id, self.pad.scaled())
+            self.service.submit(self.draft_id)
+        except (VisitError, SignatureError) as err:
+            self._show()
+            self.ui.toast(self.ui.t("cannot_submit") + str(err))
+            return False
+        self.ui.toast(self.ui.t("submitted", n=1))
+        if self.ui.sync is not None and self.ui.page is not None:
+            self.ui.page.run_thread(self.ui.sync.sync_now)
+        self.ui.go("/")
+        return True
+
+    def build(self) -> ft.View:
+        t = self.ui.t
+        body: list[ft.Control] = [
+            sid("recheck-result", self.result),
+            sid("recheck-note", self.note),
+            ft.Row(
+                [
+                    sid(
+                        "recheck-photo",
+                        ft.OutlinedButton(
+                            t("add_photo"),
+                            icon=ft.Icons.PHOTO_CAMERA,
+                            height=TOUCH,
+                            on_click=lambda _: (
+                                self.ui.page.run_task(self.add_photo) if self.ui.page else None
+                            ),
+                        ),
+                    )
+                ]
+            ),
+            self.photos,
+            ft.Text(t("inspector_sign")),
+            self.pad.control,
+            self.problems,
+            ft.Row(
+                [
+                    sid(
+                        "recheck-submit",
+                        ft.FilledButton(
+                            t("submit"),
+                            icon=ft.Icons.SEND,
+                            on_click=self.submit,
+                            height=TOUCH,
+                            expand=True,
+                        ),
+                    )
+                ]
+            ),
+        ]
+        return ft.View(
+            route=self.route,
+            appbar=appbar(self.ui, t("recheck"), back="/"),
+            controls=[ft.Column(body, spacing=10, scroll=ft.ScrollMode.AUTO, expand=True)],
+            padding=12,
+        )

@@ -26,6 +26,18 @@ def _row(record: AnyRecord, origin: str) -> dict[str, Any]:
     }
 
 
+_INSERT_RECORD = (
+    "INSERT INTO records (id, kind, type, enterprise_id, hazard_id, inspection_id, created_by, "
+    "data, origin, number, received_at, created_at) VALUES (:id, :kind, :type, :enterprise_id, "
+    ":hazard_id, :inspection_id, :created_by, :data, :origin, :number, :received_at, :created_at)"
+)
+
+
+def _insert(db: Database, row: dict[str, Any]) -> None:
+    """Plain SQL: sqlite-utils' ``insert`` reads the table's schema again on every call."""
+    db.execute(_INSERT_RECORD, {"number": None, "received_at": None, **row})
+
+
 def add_local_record(db: Database, kind: str, data: dict[str, Any]) -> AnyRecord:
     """Validate a finished (sealed) record and queue it, in one transaction with its outbox row.
 
@@ -48,7 +60,7 @@ def add_local_record(db: Database, kind: str, data: dict[str, Any]) -> AnyRecord
             raise GridCheckError(
                 ErrorCode.missing_blobs, "照片或签名文件不在本机", {"missing": absent}
             )
-        db["records"].insert(_row(record, "device"))
+        _insert(db, _row(record, "device"))
         for sha in refs:
             db.execute(
                 "INSERT INTO record_blobs (record_id, sha256) VALUES (?, ?)", [record.id, sha]
@@ -77,7 +89,7 @@ def apply_server_record(
         "number": meta.get("number"),
         "received_at": meta.get("received_at"),
     }
-    db["records"].insert(row)
+    _insert(db, row)
 
 
 def set_server_meta(db: Database, record_id: str, meta: dict[str, Any] | None) -> None:

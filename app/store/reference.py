@@ -12,38 +12,67 @@ from domain.reference import ChecklistTemplate, Enterprise
 REFERENCE_KINDS = ("community", "grid", "enterprise", "template", "user")
 
 
+_UPSERT = {
+    table: (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+        f"ON CONFLICT(id) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+    )
+    for table, columns in (
+        ("communities", ("id", "data")),
+        ("grids", ("id", "community_id", "data")),
+        (
+            "enterprises",
+            (
+                "id",
+                "grid_id",
+                "community_id",
+                "name",
+                "credit_code",
+                "address",
+                "contact_name",
+                "contact_phone",
+                "data",
+            ),
+        ),
+        ("templates", ("id", "code", "version", "data")),
+        ("users", ("id", "data")),
+    )
+}
+
+
 def apply_reference(db: Database, kind: str, data: dict[str, Any]) -> None:
-    """Upsert one pulled reference row (the caller holds the transaction)."""
+    """Upsert one pulled reference row (the caller holds the transaction).
+
+    Plain SQL: a first sync applies thousands of rows, and sqlite-utils' ``upsert`` reads the
+    table's schema again for every row (several PRAGMA queries each).
+    """
     text = json.dumps(data, ensure_ascii=False)
     if kind == "community":
-        db["communities"].upsert({"id": data["id"], "data": text}, pk="id")
+        db.execute(_UPSERT["communities"], [data["id"], text])
     elif kind == "grid":
-        db["grids"].upsert(
-            {"id": data["id"], "community_id": data["community_id"], "data": text}, pk="id"
-        )
+        db.execute(_UPSERT["grids"], [data["id"], data["community_id"], text])
     elif kind == "enterprise":
         e = Enterprise.model_validate(data)
-        db["enterprises"].upsert(
-            {
-                "id": e.id,
-                "grid_id": e.grid_id,
-                "community_id": e.community_id,
-                "name": e.name,
-                "credit_code": e.credit_code,
-                "address": e.address,
-                "contact_name": e.contact_name,
-                "contact_phone": e.contact_phone,
-                "data": text,
-            },
-            pk="id",
+        db.execute(
+            _UPSERT["enterprises"],
+            [
+                e.id,
+                e.grid_id,
+                e.community_id,
+                e.name,
+                e.credit_code,
+                e.address,
+                e.contact_name,
+                e.contact_phone,
+                text,
+            ],
         )
     elif kind == "template":
         t = ChecklistTemplate.model_validate(data)
-        db["templates"].upsert(
-            {"id": t.id, "code": t.code, "version": t.version, "data": text}, pk="id"
-        )
+        db.execute(_UPSERT["templates"], [t.id, t.code, t.version, text])
     elif kind == "user":
-        db["users"].upsert({"id": data["id"], "data": text}, pk="id")
+        db.execute(_UPSERT["users"], [data["id"], text])
     else:
         raise ValueError(f"unknown reference kind {kind}")
 

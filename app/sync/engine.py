@@ -10,7 +10,9 @@ blobs by their hash.
 from __future__ import annotations
 
 import datetime as dt
+import queue
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -72,7 +74,8 @@ class SyncEngine:
         device_id: str,
         *,
         batch_size: int = 100,
-        chunk_size: int = 256 * 1024,
+        chunk_size: int = 1024 * 1024,
+        upload_streams: int = 2,
         pull_limit: int = 500,
         on_progress: ProgressFn | None = None,
         clock: Callable[[], float] = time.time,
@@ -80,6 +83,7 @@ class SyncEngine:
     ) -> None:
         self.db, self.files, self.client, self.device_id = db, files, client, device_id
         self.batch_size, self.chunk_size, self.pull_limit = batch_size, chunk_size, pull_limit
+        self.upload_streams = max(1, upload_streams)
         self.on_progress = on_progress or (lambda _: None)
         self.clock = clock
         self.rng = rng or random.Random()
@@ -189,29 +193,107 @@ class SyncEngine:
             report.rejections.append(result)
 
     def _upload(self, missing: list[str], partial: dict[str, int], report: SyncReport) -> None:
+        """Send the missing blobs; with ``upload_streams`` > 1, over that many connections.
+
+        One stream waits a round trip after every blob (and every chunk) for the server's
+        answer; on a slow, distant link that idle time adds up (60 photos and 40 signatures
+        at 300 ms: 30 s). A second stream fills the link while the first one waits. Only the
+        HTTP calls run on the extra threads; the store is written and progress reported here.
+        """
+        streams = min(self.upload_streams, len(missing))
+        if streams <= 1:
+            for sha in missing:
+                self._send_blob(self.client, sha, partial.get(sha, 0), report, self._sent)
+                self._uploaded(sha, report)
+            return
+        todo: queue.SimpleQueue[str] = queue.SimpleQueue()
         for sha in missing:
-            total = self.files.size(sha)
-            offset = partial.get(sha, 0)
-            if offset >= total:
-                offset = 0  # the server holds a wrong-sized partial: send it whole again
-            while True:
-                chunk = self.files.read(sha, offset, self.chunk_size)
-                try:
-                    answer = self.client.put_blob(sha, chunk, offset, total)
-                except SyncError as err:
-                    if err.code == ErrorCode.bad_range and "received" in err.details:
-                        offset = int(err.details["received"])  # continue where the server is
-                        continue
-                    raise
+            todo.put(sha)
+        events: queue.SimpleQueue[tuple[str, str, object]] = queue.SimpleQueue()
+        failed = threading.Event()
+
+        def stream(client: SyncClient) -> None:
+            try:
+                while not failed.is_set():
+                    try:
+                        sha = todo.get_nowait()
+                    except queue.Empty:
+                        return
+                    self._send_blob(
+                        client,
+                        sha,
+                        partial.get(sha, 0),
+                        None,
+                        lambda n, sha=sha: events.put(("bytes", sha, n)),
+                    )
+                    events.put(("done", sha, None))
+            except BaseException as exc:  # handed to the caller's thread, raised there
+                failed.set()
+                events.put(("error", "", exc))
+            finally:
+                events.put(("exit", "", None))
+
+        clients = [self.client, *(self.client.fork() for _ in range(streams - 1))]
+        workers = [
+            threading.Thread(target=stream, args=(c,), name=f"gridcheck-upload-{i}", daemon=True)
+            for i, c in enumerate(clients)
+        ]
+        for w in workers:
+            w.start()
+        error: BaseException | None = None
+        running = len(workers)
+        while running:
+            kind, sha, value = events.get()
+            if kind == "bytes":
+                report.bytes_uploaded += int(value)  # type: ignore[call-overload]
+                self._sent(int(value))  # type: ignore[call-overload]
+            elif kind == "done":
+                self._uploaded(sha, report)
+            elif kind == "error":
+                error = error or value  # type: ignore[assignment]
+            else:
+                running -= 1
+        for c in clients[1:]:
+            c.session.close()
+        if error is not None:
+            raise error
+
+    def _send_blob(
+        self,
+        client: SyncClient,
+        sha: str,
+        offset: int,
+        report: SyncReport | None,
+        sent: Callable[[int], None],
+    ) -> None:
+        """Upload one blob from ``offset``, chunk by chunk (HTTP and file reads only)."""
+        total = self.files.size(sha)
+        if offset >= total:
+            offset = 0  # the server holds a wrong-sized partial: send it whole again
+        while True:
+            chunk = self.files.read(sha, offset, self.chunk_size)
+            try:
+                answer = client.put_blob(sha, chunk, offset, total)
+            except SyncError as err:
+                if err.code == ErrorCode.bad_range and "received" in err.details:
+                    offset = int(err.details["received"])  # continue where the server is
+                    continue
+                raise
+            if report is not None:
                 report.bytes_uploaded += len(chunk)
-                self._emit(bytes_done=self._progress.bytes_done + len(chunk))
-                offset = answer.received
-                if answer.complete:
-                    break
-            with self.db.atomic():
-                blob_store.mark_uploaded(self.db, sha)
-            report.blobs_uploaded += 1
-            self._emit(blobs_done=self._progress.blobs_done + 1)
+            sent(len(chunk))
+            offset = answer.received
+            if answer.complete:
+                return
+
+    def _sent(self, nbytes: int) -> None:
+        self._emit(bytes_done=self._progress.bytes_done + nbytes)
+
+    def _uploaded(self, sha: str, report: SyncReport) -> None:
+        with self.db.atomic():
+            blob_store.mark_uploaded(self.db, sha)
+        report.blobs_uploaded += 1
+        self._emit(blobs_done=self._progress.blobs_done + 1)
 
     # ------------------------------------------------------------------ pull
 

@@ -82,8 +82,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "next": ("下一部分", "Next"),
     "to_summary": ("检查小结", "Summary"),
     "location_ok": (
-        "已定位 {lat:.5f}, {lon:.5f}（±{acc} 米）",
-        "Located {lat:.5f}, {lon:.5f} (±{acc} m)",
+        "已定位 {lat:.5f}, {lon:.5f}{acc}",
+        "Located {lat:.5f}, {lon:.5f}{acc}",
     ),
     "location_denied": (
         "未获得定位权限，检查仍可继续（记录为“拒绝定位”）",

@@ -76,7 +76,10 @@ class PageUi(Ui):
             return
         if self.sync is not None:
             self.sync.stop()
-        self.sync = SyncController(self.session.account, on_status=self._sync_status)
+        interval = float(os.environ.get("GRIDCHECK_SYNC_INTERVAL", "15"))
+        self.sync = SyncController(
+            self.session.account, on_status=self._sync_status, interval=interval
+        )
         self.sync.start()
 
     def _sync_status(self, status: SyncStatus) -> None:

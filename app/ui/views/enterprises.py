@@ -67,6 +67,7 @@ class EnterprisesView:
 
 
 KINDS = ("routine", "special", "joint", "recheck")
+FIELD_WIDTH = 330  # fits a 360 px screen with the page padding
 
 
 class EnterpriseView:
@@ -81,13 +82,13 @@ class EnterpriseView:
         self.template = ft.Dropdown(
             label=ui.t("template"),
             value=suggested.id if suggested else None,
-            expand=True,
+            width=FIELD_WIDTH,
             options=[ft.DropdownOption(key=t.id, text=t.title.split(" (")[0]) for t in templates],
         )
         self.kind = ft.Dropdown(
             label=ui.t("kind"),
             value="routine",
-            expand=True,
+            width=FIELD_WIDTH,
             options=[ft.DropdownOption(key=k, text=ui.t(f"kind_{k}")) for k in KINDS],
         )
 
@@ -127,8 +128,8 @@ class EnterpriseView:
                 ]
             ),
             *[ft.Text(f"{k}：{v}", selectable=True) for k, v in facts],
-            ft.Row([sid("template-select", self.template)]),
-            ft.Row([sid("kind-select", self.kind)]),
+            sid("template-select", self.template),
+            sid("kind-select", self.kind),
             ft.Row(
                 [
                     sid(

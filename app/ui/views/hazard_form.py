@@ -87,7 +87,7 @@ class HazardFormView:
         self.category = ft.Dropdown(
             label=t("category"),
             value=self.hazard["category"],
-            expand=True,
+            width=330,
             options=[ft.DropdownOption(key=k, text=f"{k} {v}") for k, v in CATEGORIES.items()],
             on_select=lambda e: self.change("category", e.control.value),
         )
@@ -110,8 +110,11 @@ class HazardFormView:
         self.deadline_date = ft.TextField(
             label=t("deadline_date"),
             value=self.hazard.get("deadline") or "",
-            visible=preset == "date",
             on_change=self.change_deadline,
+        )
+        # visibility is set on the wrapper: a Semantics around a hidden control is an error
+        self.deadline_date_row = ft.Container(
+            sid("hazard-deadline-date", self.deadline_date), visible=preset == "date"
         )
         self.deadline_error = ft.Text("", color=ft.Colors.RED_700, size=12, visible=False)
         self.deadline_text = ft.Text("", size=12, color=ft.Colors.BLUE_GREY_700)
@@ -122,12 +125,15 @@ class HazardFormView:
     # ---- every change is saved into the draft at once
     def change(self, name: str, value: Any) -> None:
         self.hazard[name] = value
+        if name in self.fields and self.fields[name].error:
+            self.fields[name].error = None  # the message goes once the field is edited
+            self.ui.refresh()
         self.service.update_hazard(self.draft_id, self.key, **{name: value})
 
     def change_deadline(self, _: Any = None) -> None:
         choice = self.deadline.value
         if choice == "date":
-            self.deadline_date.visible = True
+            self.deadline_date_row.visible = True
             text = (self.deadline_date.value or "").strip()
             try:
                 self.hazard.update(
@@ -138,7 +144,7 @@ class HazardFormView:
                 self.hazard.update(deadline=None, deadline_days=None)
                 self.deadline_date.error = self.ui.t("deadline_date") if text else None
         else:
-            self.deadline_date.visible = False
+            self.deadline_date_row.visible = False
             self.hazard.update(deadline=None, deadline_days=int(choice or 7))
         self.service.update_hazard(
             self.draft_id,
@@ -205,7 +211,7 @@ class HazardFormView:
             sid("hazard-place", f["place"]),
             ft.Text(t("level")),
             sid("hazard-level", self.level),
-            ft.Row([sid("hazard-category", self.category)]),
+            sid("hazard-category", self.category),
             sid("hazard-basis", f["basis"]),
             ft.Text(t("handling")),
             sid("hazard-handling", self.handling),
@@ -214,7 +220,7 @@ class HazardFormView:
             sid("hazard-responsible-phone", f["responsible_phone"]),
             ft.Text(t("deadline")),
             sid("hazard-deadline", self.deadline),
-            sid("hazard-deadline-date", self.deadline_date),
+            self.deadline_date_row,
             self.deadline_text,
             self.deadline_error,
             sid("hazard-funds", f["funds_yuan"]),

@@ -94,7 +94,10 @@ class VisitView:
         loc, status = self.draft.get("location"), self.draft.get("location_status")
         if loc:
             self.location.value = self.ui.t(
-                "location_ok", lat=loc["lat"], lon=loc["lon"], acc=loc.get("accuracy_m") or "?"
+                "location_ok",
+                lat=loc["lat"],
+                lon=loc["lon"],
+                acc=_accuracy(loc.get("accuracy_m"), self.ui.lang),
             )
             self.location.color = ft.Colors.GREEN_800
         elif not self.draft.get("location_tried"):
@@ -229,3 +232,9 @@ class VisitView:
 
 
 __all__ = ["VisitError", "VisitView"]
+
+
+def _accuracy(metres: float | None, lang: str) -> str:
+    if not metres:
+        return ""
+    return f"（±{metres:.0f} 米）" if lang == "zh" else f" (±{metres:.0f} m)"

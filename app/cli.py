@@ -17,6 +17,10 @@ DEMO_ACCOUNTS = ("inspector1", "inspector2", "office1", "enterprise1", "admin")
 DEMO_PASSWORD = "gridcheck-demo"
 
 
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _port_free(port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", port)) != 0
@@ -44,6 +48,8 @@ def demo(data: Path, server_port: int, app_port: int) -> None:
             raise SystemExit(
                 f"端口 {port} 已被占用 / port {port} is in use: stop the other program or pass --*-port"
             )
+    # a terminal closing or `kill` (SIGTERM) stops both children as Ctrl-C does
+    signal.signal(signal.SIGTERM, _interrupt)
     server_data, app_data = data / "server", data / "app"
     env = {**os.environ, "GRIDCHECK_DATA_DIR": str(server_data)}
     subprocess.run(

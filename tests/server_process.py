@@ -1,4 +1,5 @@
-"""A real sync server in its own process on 127.0.0.1, which tests can kill and restart."""
+"""Real processes on 127.0.0.1 that tests can kill and restart: the sync server (and, in
+tests/e2e, the app)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from abc import ABC, abstractmethod
 from pathlib import Path
 
 import requests
@@ -19,59 +21,43 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class ServerProcess:
-    def __init__(self, data_dir: Path, port: int | None = None, **env: str) -> None:
-        self.data_dir = data_dir
+class LoopbackProcess(ABC):
+    """A child process serving HTTP on a loopback port; up once ``probe_url`` answers."""
+
+    name = "process"
+
+    def __init__(self, port: int | None, log_path: Path) -> None:
         self.port = port or free_port()
-        self.env = env
+        self.log_path = log_path
         self.proc: subprocess.Popen[bytes] | None = None
-        self.log_path = data_dir / "server.log"
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    @abstractmethod
+    def command(self) -> list[str]:
+        """The command line that starts this kind of process."""
 
-    def start(self, timeout: float = 20.0) -> ServerProcess:
-        env = {
-            **os.environ,
-            "GRIDCHECK_DATA_DIR": str(self.data_dir),
-            # tests sign in often: cheap argon2 parameters (production keeps the defaults)
-            "GRIDCHECK_ARGON2_MEMORY_KIB": "256",
-            "GRIDCHECK_ARGON2_TIME_COST": "1",
-            **self.env,
-        }
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+    def environment(self) -> dict[str, str]:
+        return dict(os.environ)
+
+    def probe_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def start(self, timeout: float = 60.0) -> LoopbackProcess:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "sync_server.main:create_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+            self.command(), env=self.environment(), stdout=log, stderr=subprocess.STDOUT
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"server exited: {self.log_path.read_text(errors='replace')[-2000:]}"
-                )
+                tail = self.log_path.read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"{self.name} exited at start: {tail}")
             try:
-                if requests.get(f"{self.url}/api/v1/health", timeout=1).ok:
+                if requests.get(self.probe_url(), timeout=2).ok:
                     return self
             except requests.RequestException:
                 time.sleep(0.05)
-        raise RuntimeError("server did not start in time")
+        raise RuntimeError(f"{self.name} did not start in time")
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handlers, no flushing — as a power cut would."""
@@ -89,3 +75,48 @@ class ServerProcess:
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
+
+
+class ServerProcess(LoopbackProcess):
+    name = "server"
+
+    def __init__(self, data_dir: Path, port: int | None = None, **env: str) -> None:
+        super().__init__(port, data_dir / "server.log")
+        self.data_dir = data_dir
+        self.env = env
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def probe_url(self) -> str:
+        return f"{self.url}/api/v1/health"
+
+    def environment(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "GRIDCHECK_DATA_DIR": str(self.data_dir),
+            # tests sign in often: cheap argon2 parameters (production keeps the defaults)
+            "GRIDCHECK_ARGON2_MEMORY_KIB": "256",
+            "GRIDCHECK_ARGON2_TIME_COST": "1",
+            **self.env,
+        }
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "sync_server.main:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--log-level",
+            "warning",
+        ]
+
+    def start(self, timeout: float = 20.0) -> ServerProcess:
+        super().start(timeout)
+        return self

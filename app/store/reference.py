@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from domain.reference import ChecklistTemplate, Enterprise
 
 REFERENCE_KINDS = ("community", "grid", "enterprise", "template", "user")
+RANK_AT_MOST = 500  # matches worth ranking (bm25 over thousands of them: ~8 ms per keystroke)
 
 
 _UPSERT = {
@@ -96,17 +97,26 @@ def count(db: Database, table: str) -> int:
 def search_enterprises(db: Database, query: str, limit: int = 50) -> list[Enterprise]:
     """By name, credit code, address, contact or phone, as the user types.
 
-    Three characters or more use the FTS5 trigram index; shorter queries (common in
-    Chinese: 两个字) scan with LIKE, which is fast enough for one sub-district.
+    Three characters or more use the FTS5 trigram index, best matches first; shorter
+    queries (common in Chinese: 两个字) scan with LIKE, which is fast enough for one
+    sub-district. When a query matches more than ``RANK_AT_MOST`` units (the first digits
+    of a credit code: every unit of the district shares its area code), ranking them all
+    costs more than it tells: the first ``limit`` found are returned instead.
     """
     q = query.strip()
     if not q:
         rows = db.execute("SELECT data FROM enterprises ORDER BY name LIMIT ?", [limit])
     elif len(q) >= 3:
         phrase = '"' + q.replace('"', '""') + '"'
+        found = db.execute(
+            "SELECT COUNT(*) FROM (SELECT rowid FROM enterprises_fts "
+            "WHERE enterprises_fts MATCH ? LIMIT ?)",
+            [phrase, RANK_AT_MOST + 1],
+        ).fetchone()[0]
+        order = "ORDER BY rank " if found <= RANK_AT_MOST else ""
         rows = db.execute(
             "SELECT e.data FROM enterprises_fts f JOIN enterprises e ON e.rowid = f.rowid "
-            "WHERE enterprises_fts MATCH ? ORDER BY rank LIMIT ?",
+            f"WHERE enterprises_fts MATCH ? {order}LIMIT ?",
             [phrase, limit],
         )
     else:

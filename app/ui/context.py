@@ -106,6 +106,18 @@ class Ui:
         )
         return files[0].bytes if files and files[0].bytes else None
 
+    async def save_file(self, name: str, data: bytes) -> None:
+        """Hand a generated document to the user (the browser downloads it)."""
+        if self.file_picker is None:
+            return
+        try:
+            await self.file_picker.save_file(file_name=name, src_bytes=data)
+        except Exception as exc:  # a platform without a save dialog
+            log.warning("saving %s failed: %s", name, exc)
+            self.toast(str(exc))
+            return
+        self.toast(self.t("exported", name=name))
+
     async def locate(self) -> tuple[dict[str, float] | None, str]:
         """(location, status): status ``ok``, ``denied`` or ``unavailable`` — never raises."""
         if self.geolocator is None:

@@ -13,13 +13,17 @@ import flet as ft
 from app.services.session import DeviceSession
 from app.services.syncing import SyncController, SyncStatus
 from app.services.visit import VisitError
+from app.ui.components.nav import OFFICE_ROLES
 from app.ui.context import Ui
+from app.ui.views.enterprise_home import EnterpriseHomeView
 from app.ui.views.enterprises import EnterprisesView, EnterpriseView
 from app.ui.views.hazard import HazardView
 from app.ui.views.hazard_form import HazardFormView
 from app.ui.views.home import HomeView
 from app.ui.views.login import LoginView
+from app.ui.views.office import DashboardView, LedgerView, ReviewQueueView, ReviewView
 from app.ui.views.recheck import RecheckView
+from app.ui.views.rectify import RectifyView
 from app.ui.views.settings import SettingsView
 from app.ui.views.summary import SummaryView
 from app.ui.views.visit import VisitView
@@ -39,8 +43,22 @@ ROUTES: list[tuple[str, Any]] = [
     ("/visit/:draft", VisitView),
     ("/hazard/:id", HazardView),
     ("/recheck/:draft", RecheckView),
+    ("/rectify/:draft", RectifyView),
+    ("/office/reviews", ReviewQueueView),
+    ("/office/review/:id", ReviewView),
+    ("/office/ledger", LedgerView),
+    ("/office/dashboard", DashboardView),
     ("/settings", SettingsView),
 ]
+
+
+def home_screen(role: str) -> Any:
+    """The start screen of a role: the inspector's home, the enterprise's hazards, the queue."""
+    if role in OFFICE_ROLES:
+        return ReviewQueueView
+    if role == "enterprise":
+        return EnterpriseHomeView
+    return HomeView
 
 
 def resolve(route: str) -> tuple[Any, dict[str, str]] | None:
@@ -113,6 +131,8 @@ def show(ui: PageUi, route: str) -> None:
         ui.go("/")
         return
     view_cls, params = found
+    if view_cls is HomeView:
+        view_cls = home_screen(str(ui.account.user.role))
     try:
         screen = view_cls(ui, **params)
         view = screen.build()

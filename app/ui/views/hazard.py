@@ -6,13 +6,16 @@ import flet as ft
 
 from app.services import clock
 from app.services.recheck import RecheckService
+from app.services.rectify import RectifyService
+from app.services.supervise import SuperviseError, SuperviseService
 from app.services.visit import VisitError
 from app.store.records import get_record, hazard_events, hazard_state
 from app.store.reference import enterprise
 from app.ui.components.common import TOUCH, appbar, days_label, heading, photo_strip, sid
+from app.ui.components.nav import is_office, office_frame, role
 from app.ui.context import Ui
 from domain.labels import CATEGORY_ZH as CATEGORIES
-from domain.lifecycle import TERMINAL
+from domain.lifecycle import TERMINAL, HazardStatus
 
 EVENT_NAMES = {
     "reported": ("登记", "Reported"),
@@ -29,6 +32,95 @@ class HazardView:
     def __init__(self, ui: Ui, id: str) -> None:
         self.ui, self.hazard_id = ui, id
         self.route = f"/hazard/{id}"
+        self.new_deadline = ft.TextField(label=ui.t("new_deadline"), dense=True)
+        self.reason = ft.TextField(label=ui.t("reason"), multiline=True, dense=True)
+
+    @property
+    def back(self) -> str:
+        return "/office/ledger" if is_office(self.ui) else "/"
+
+    def rectify(self, _: object = None) -> str | None:
+        """整改完成上报 (the enterprise): opens the draft for this hazard."""
+        try:
+            draft = RectifyService(self.ui.account).start(self.hazard_id)
+        except VisitError as err:
+            self.ui.toast(str(err))
+            return None
+        self.ui.go(f"/rectify/{draft}")
+        return draft
+
+    def _supervise(self, action: str) -> bool:
+        """One office action; a refused one says why next to the field and in a message."""
+        service = SuperviseService(self.ui.account)
+        reason = self.reason.value or ""
+        self.reason.error = self.new_deadline.error = None
+        try:
+            if action in ("reminder", "listed"):
+                service.escalate(self.hazard_id, action, reason)
+            elif action == "extend":
+                service.extend(self.hazard_id, self.new_deadline.value or "", reason)
+            elif action == "close":
+                service.close(self.hazard_id, reason)
+            elif action == "void":
+                service.void(self.hazard_id, reason)
+            else:
+                raise ValueError(action)
+        except SuperviseError as err:
+            self.reason.error = err.fields.get("reason")
+            self.new_deadline.error = err.fields.get("new_deadline")
+            self.ui.toast(str(err))
+            self.ui.refresh()
+            return False
+        names = {
+            "reminder": "escalate_reminder",
+            "listed": "escalate_listed",
+            "extend": "extend",
+            "close": "close_hazard",
+            "void": "void_hazard",
+        }
+        self.ui.toast(self.ui.t("action_done", what=self.ui.t(names[action])))
+        if self.ui.sync is not None and self.ui.page is not None:
+            self.ui.page.run_thread(self.ui.sync.sync_now)
+        self.ui.rebuild()
+        return True
+
+    def escalate(self, mode: str) -> bool:
+        return self._supervise(mode)
+
+    def extend(self, _: object = None) -> bool:
+        return self._supervise("extend")
+
+    def close(self, _: object = None) -> bool:
+        return self._supervise("close")
+
+    def void(self, _: object = None) -> bool:
+        return self._supervise("void")
+
+    def _office_actions(self, status: str | None) -> list[ft.Control]:
+        t = self.ui.t
+        if status in TERMINAL:
+            return []
+
+        def button(key: str, label: str, handler: object, filled: bool = False) -> ft.Control:
+            cls = ft.FilledButton if filled else ft.OutlinedButton
+            return sid(key, cls(label, on_click=handler, height=TOUCH))  # type: ignore[arg-type]
+
+        buttons = [
+            button(
+                "escalate-reminder", t("escalate_reminder"), lambda _: self.escalate("reminder")
+            ),
+            button("escalate-listed", t("escalate_listed"), lambda _: self.escalate("listed")),
+            button("extend-deadline", t("extend"), self.extend),
+        ]
+        if status == HazardStatus.rectified:
+            buttons.append(button("close-hazard", t("close_hazard"), self.close, filled=True))
+        buttons.append(button("void-hazard", t("void_hazard"), self.void))
+        return [
+            heading(t("supervise")),
+            sid("supervise-reason", self.reason),
+            sid("supervise-deadline", self.new_deadline),
+            ft.Row(buttons, wrap=True, spacing=8, run_spacing=8),
+        ]
 
     def recheck(self, _: object = None) -> str | None:
         try:
@@ -46,7 +138,7 @@ class HazardView:
         if rep is None:
             return ft.View(
                 route=self.route,
-                appbar=appbar(self.ui, t("hazard"), back="/"),
+                appbar=appbar(self.ui, t("hazard"), back=self.back),
                 controls=[ft.Text(t("none"))],
             )
         e = enterprise(db, rep.enterprise_id)
@@ -87,7 +179,27 @@ class HazardView:
                     weight=ft.FontWeight.BOLD,
                 )
             )
-        if state.status not in TERMINAL:
+        who = role(self.ui)
+        if who == "enterprise" and state.status == HazardStatus.open:
+            body.append(
+                ft.Row(
+                    [
+                        sid(
+                            "start-rectify",
+                            ft.FilledButton(
+                                t("rectify"),
+                                icon=ft.Icons.TASK_ALT,
+                                on_click=self.rectify,
+                                height=TOUCH,
+                                expand=True,
+                            ),
+                        )
+                    ]
+                )
+            )
+        if who == "office":  # admin works from the server shell and pushes nothing
+            body += self._office_actions(state.status)
+        if who == "inspector" and state.status not in TERMINAL:
             body.append(
                 ft.Row(
                     [
@@ -125,6 +237,8 @@ class HazardView:
             photos = getattr(ev, "photos", [])
             if photos:
                 body.append(photo_strip(self.ui, photos, None, f"event-{ev.id[:8]}"))
+        if is_office(self.ui):
+            return office_frame(self.ui, self.route, t("hazard"), body, 1, back=self.back)
         return ft.View(
             route=self.route,
             appbar=appbar(self.ui, t("hazard"), back="/"),

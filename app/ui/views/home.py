@@ -6,6 +6,7 @@ import flet as ft
 
 from app.services import clock
 from app.services.overview import due_enterprises, hazard_rows
+from app.services.review import returned_to
 from app.store.drafts import list_drafts
 from app.store.reference import enterprise
 from app.ui.components.common import appbar, days_label, heading, sid
@@ -73,6 +74,30 @@ class HomeView:
             )
         return out
 
+    def _returned(self) -> list[ft.Control]:
+        """Inspections the office sent back to this inspector, with its comment."""
+        account = self.ui.account
+        out: list[ft.Control] = []
+        for i, (record, review) in enumerate(returned_to(account.db, account.user.id)[:20]):
+            e = enterprise(account.db, record.enterprise_id)
+            out.append(
+                sid(
+                    f"returned-{i}",
+                    ft.ListTile(
+                        leading=ft.Icon(ft.Icons.UNDO, color=ft.Colors.RED_700),
+                        title=ft.Text(
+                            self.ui.t(
+                                "returned_note",
+                                name=e.name if e else record.enterprise_id,
+                                comment=review.comment,
+                            )
+                        ),
+                        subtitle=ft.Text(f"{record.finished_at.astimezone(clock.ZONE):%Y-%m-%d}"),
+                    ),
+                )
+            )
+        return out
+
     def _due(self) -> list[ft.Control]:
         account = self.ui.account
         today = clock.today()
@@ -103,8 +128,10 @@ class HomeView:
         if self.ui.sync is not None:
             self.sync_bar.show(self.ui.sync.status())
         drafts, hazards, due = self._drafts(), self._hazards(), self._due()
+        returned = self._returned()
         body = [
             self.sync_bar.control,
+            *([heading(t("returned_inspections")), *returned] if returned else []),
             heading(t("my_drafts")),
             *(drafts or [none]),
             heading(t("open_hazards")),

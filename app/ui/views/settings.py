@@ -9,7 +9,7 @@ import flet as ft
 from app.services.session import SignOutBlocked
 from app.store.outbox import rejected
 from app.ui.components.common import TOUCH, appbar, heading, sid
-from app.ui.components.nav import nav_bar
+from app.ui.components.nav import is_office, nav_bar, office_frame
 from app.ui.context import Ui
 
 
@@ -78,6 +78,8 @@ class SettingsView:
                 ]
             )
         )
+        if is_office(self.ui):
+            return office_frame(self.ui, self.route, t("me"), body, 3)
         return ft.View(
             route=self.route,
             appbar=appbar(self.ui, t("me")),

@@ -1,0 +1,187 @@
+"""The office's review of synced inspections: the queue, one inspection in full, the decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from app.account import Account
+from app.services import clock
+from app.services.visit import VisitError
+from app.store import office as office_store
+from app.store import reference
+from app.store.blobs import BlobFiles
+from app.store.records import add_local_record, get_record
+from domain.ids import new_id
+from domain.records import Inspection, Review, integrity_problems, seal
+from domain.reference import UserPublic, template_id
+
+INTEGRITY_OK = "签名校验通过"
+INTEGRITY_BAD = "内容与签名不一致"
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    inspection_id: str
+    enterprise_name: str
+    finished_at: dt.datetime
+    number: str | None
+    passed: int
+    failed: int
+    na: int
+    hazards: int
+    photos: int
+    refused: bool
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    code: str
+    text: str
+    result: str
+    note: str
+    photos: list[str]
+
+
+@dataclass(frozen=True)
+class InspectionDetail:
+    inspection: Inspection
+    enterprise_name: str
+    number: str | None
+    inspector_names: list[str]
+    items: list[ItemLine]
+    hazard_ids: list[str]
+    integrity_ok: bool
+    integrity_text: str
+    reviews: list[Review]
+
+
+def _counts(record: Inspection) -> tuple[int, int, int]:
+    results = [str(i.result) for i in record.items]
+    return results.count("pass"), results.count("fail"), results.count("na")
+
+
+def _enterprise_name(db: Database, enterprise_id: str) -> str:
+    e = reference.enterprise(db, enterprise_id)
+    return e.name if e else enterprise_id
+
+
+def _number(db: Database, record_id: str) -> str | None:
+    row = get_record(db, record_id)
+    return (row or {}).get("number")
+
+
+def review_queue(db: Database) -> list[QueueEntry]:
+    """Synced inspections without a review, newest first."""
+    out = []
+    for record in office_store.unreviewed_inspections(db):
+        passed, failed, na = _counts(record)
+        out.append(
+            QueueEntry(
+                inspection_id=record.id,
+                enterprise_name=_enterprise_name(db, record.enterprise_id),
+                finished_at=record.finished_at.astimezone(clock.ZONE),
+                number=_number(db, record.id),
+                passed=passed,
+                failed=failed,
+                na=na,
+                hazards=len(office_store.hazards_reported_in(db, record.id)),
+                photos=len(record._photo_refs()),
+                refused=record.refusal is not None,
+            )
+        )
+    out.sort(key=lambda e: (e.finished_at, e.inspection_id), reverse=True)
+    return out
+
+
+def _user_name(db: Database, user_id: str) -> str:
+    row = db.execute("SELECT data FROM users WHERE id = ?", [user_id]).fetchone()
+    if row is None:
+        return user_id
+    return UserPublic.model_validate_json(row[0]).name
+
+
+def inspection_detail(db: Database, inspection_id: str) -> InspectionDetail:
+    record = office_store.inspection(db, inspection_id)
+    if record is None:
+        raise VisitError("本机没有这次检查")
+    template = reference.template(db, template_id(record.template_code, record.template_version))
+    texts = {}
+    if template is not None:
+        texts = {i.code: i.text for s in template.sections for i in s.items}
+    problems = integrity_problems(record)
+    return InspectionDetail(
+        inspection=record,
+        enterprise_name=_enterprise_name(db, record.enterprise_id),
+        number=_number(db, record.id),
+        inspector_names=[_user_name(db, u) for u in record.inspector_ids],
+        items=[
+            ItemLine(i.item_code, texts.get(i.item_code, ""), str(i.result), i.note, list(i.photos))
+            for i in record.items
+        ],
+        hazard_ids=office_store.hazards_reported_in(db, record.id),
+        integrity_ok=not problems,
+        integrity_text=INTEGRITY_OK if not problems else INTEGRITY_BAD,
+        reviews=office_store.reviews_of(db, record.id),
+    )
+
+
+def blob_bytes(files: BlobFiles, sha256: str) -> bytes | None:
+    """The full-size photo or signature when this device holds it."""
+    return files.read(sha256) if files.has(sha256) else None
+
+
+def returned_to(db: Database, user_id: str) -> list[tuple[Inspection, Review]]:
+    """Inspections by this inspector that the office returned (newest review first)."""
+    out = []
+    for review in office_store.all_reviews(db):
+        if review.decision != "returned":
+            continue
+        record = office_store.inspection(db, review.inspection_id)
+        if record is not None and user_id in record.inspector_ids:
+            out.append((record, review))
+    out.sort(key=lambda p: p[1].at, reverse=True)
+    return out
+
+
+class ReviewService:
+    def __init__(self, account: Account) -> None:
+        self.account = account
+        self.db = account.db
+
+    def decide(self, inspection_id: str, decision: str, comment: str = "") -> Review:
+        """Approve, or return with a comment: a sealed ``review`` by the office user."""
+        if decision not in ("approved", "returned"):
+            raise VisitError("无效的审核结论")
+        comment = comment.strip()
+        if decision == "returned" and not comment:
+            raise VisitError("退回须填写意见", {"comment": "退回须填写意见"})
+        record = office_store.inspection(self.db, inspection_id)
+        if record is None:
+            raise VisitError("本机没有这次检查")
+        if office_store.reviews_of(self.db, inspection_id):
+            raise VisitError("这次检查已经审核过")
+        data = seal(
+            "review",
+            {
+                "kind": "review",
+                "id": new_id(),
+                "inspection_id": inspection_id,
+                "enterprise_id": record.enterprise_id,
+                "created_by": self.account.user.id,
+                "decision": decision,
+                "comment": comment,
+                "at": clock.now().isoformat(),
+            },
+        )
+        saved = add_local_record(self.db, "review", data)
+        assert isinstance(saved, Review)
+        return saved
+
+    def approve(self, inspection_id: str) -> Review:
+        return self.decide(inspection_id, "approved")
+
+    def send_back(self, inspection_id: str, comment: str) -> Review:
+        return self.decide(inspection_id, "returned", comment)

@@ -1,0 +1,49 @@
+"""Queries the office's screens need: inspections waiting for review, reviews of an inspection."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from app.store.records import records_where
+from domain.records import Inspection, Review
+
+
+def unreviewed_inspections(db: Database) -> list[Inspection]:
+    """Inspections the server has received that no review answers yet."""
+    found = records_where(
+        db,
+        "kind = 'inspection' AND received_at IS NOT NULL AND id NOT IN "
+        "(SELECT inspection_id FROM records WHERE kind = 'review' AND inspection_id IS NOT NULL)",
+    )
+    return [r for r in found if isinstance(r, Inspection)]
+
+
+def reviews_of(db: Database, inspection_id: str) -> list[Review]:
+    found = records_where(db, "kind = 'review' AND inspection_id = ?", [inspection_id])
+    return sorted((r for r in found if isinstance(r, Review)), key=lambda r: (r.at, r.id))
+
+
+def all_reviews(db: Database) -> list[Review]:
+    return [r for r in records_where(db, "kind = 'review'") if isinstance(r, Review)]
+
+
+def inspection(db: Database, inspection_id: str) -> Inspection | None:
+    found = records_where(db, "kind = 'inspection' AND id = ?", [inspection_id])
+    return found[0] if found and isinstance(found[0], Inspection) else None
+
+
+def hazards_reported_in(db: Database, inspection_id: str) -> list[str]:
+    """Hazard ids reported by this inspection."""
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT hazard_id FROM records WHERE kind = 'hazard_event' AND type = 'reported' "
+            "AND inspection_id = ? ORDER BY id",
+            [inspection_id],
+        )
+    ]
+
+
+def received_at(db: Database, record_id: str) -> str | None:
+    row = db.execute("SELECT received_at FROM records WHERE id = ?", [record_id]).fetchone()
+    return row[0] if row else None

@@ -1,0 +1,91 @@
+"""The enterprise's home: its own hazards with deadlines, its rectification drafts, sync."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.services import clock
+from app.services.overview import hazard_rows
+from app.services.rectify import DRAFT_KIND
+from app.store.drafts import list_drafts
+from app.ui.components.common import appbar, days_label, heading, sid
+from app.ui.components.nav import nav_bar
+from app.ui.components.sync_bar import SyncBar
+from app.ui.context import Ui
+
+
+class EnterpriseHomeView:
+    route = "/"
+
+    def __init__(self, ui: Ui) -> None:
+        self.ui = ui
+        self.sync_bar = SyncBar(ui)
+
+    def hazard_tiles(self) -> list[ft.Control]:
+        t = self.ui.t
+        account = self.ui.account
+        rows = hazard_rows(
+            account.db, clock.today(), open_only=False, enterprise_id=account.user.enterprise_id
+        )
+        out: list[ft.Control] = []
+        for i, row in enumerate(rows):
+            text, color = days_label(self.ui, row.days_left, row.overdue)
+            level = t("major") if row.level == "major" else t("general")
+            deadline = row.deadline.isoformat() if row.deadline else "—"
+            out.append(
+                sid(
+                    f"hazard-{i}",
+                    ft.ListTile(
+                        leading=ft.Icon(
+                            ft.Icons.WARNING_AMBER,
+                            color=ft.Colors.RED_700
+                            if row.level == "major"
+                            else ft.Colors.ORANGE_700,
+                        ),
+                        title=ft.Text(row.title, max_lines=2),
+                        subtitle=ft.Text(
+                            f"{level} · {t('status_' + row.status)} · {t('deadline')} {deadline}"
+                        ),
+                        trailing=ft.Text(text, color=color, weight=ft.FontWeight.BOLD),
+                        on_click=lambda _, h=row.hazard_id: self.ui.go(f"/hazard/{h}"),
+                    ),
+                )
+            )
+        return out
+
+    def draft_tiles(self) -> list[ft.Control]:
+        out: list[ft.Control] = []
+        for i, d in enumerate(
+            d for d in list_drafts(self.ui.account.db) if d["kind"] == DRAFT_KIND
+        ):
+            out.append(
+                sid(
+                    f"draft-{i}",
+                    ft.ListTile(
+                        leading=ft.Icon(ft.Icons.EDIT_NOTE),
+                        title=ft.Text(self.ui.t("rectify_draft")),
+                        subtitle=ft.Text(d["updated_at"][:16].replace("T", " ")),
+                        trailing=ft.Text(self.ui.t("resume"), color=ft.Colors.BLUE_700),
+                        on_click=lambda _, r=f"/rectify/{d['id']}": self.ui.go(r),
+                    ),
+                )
+            )
+        return out
+
+    def build(self) -> ft.View:
+        t = self.ui.t
+        if self.ui.sync is not None:
+            self.sync_bar.show(self.ui.sync.status())
+        none = ft.Text(t("none"), color=ft.Colors.GREY_600)
+        drafts = self.draft_tiles()
+        body: list[ft.Control] = [self.sync_bar.control]
+        if drafts:
+            body += [heading(t("my_drafts")), *drafts]
+        body += [heading(t("my_hazards")), *(self.hazard_tiles() or [none])]
+        return ft.View(
+            route=self.route,
+            appbar=appbar(self.ui, f"{t('app_title')} · {self.ui.account.user.name}"),
+            controls=[ft.Column(body, spacing=8, scroll=ft.ScrollMode.AUTO, expand=True)],
+            navigation_bar=nav_bar(self.ui, 0),
+            padding=12,
+        )

@@ -1,0 +1,129 @@
+"""整改完成上报: the enterprise's after-photos, a note and its signature."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flet as ft
+
+from app.media.photos import PhotoError
+from app.media.signature import SignatureError
+from app.services.rectify import RectifyService
+from app.services.visit import VisitError
+from app.ui.components.common import TOUCH, appbar, photo_strip, sid
+from app.ui.components.signature_pad import SignaturePad
+from app.ui.context import Ui
+
+
+class RectifyView:
+    def __init__(self, ui: Ui, draft: str) -> None:
+        self.ui, self.draft_id = ui, draft
+        self.route = f"/rectify/{draft}"
+        self.service = RectifyService(ui.account)
+        d = self.service.load(draft)
+        self.hazard_id: str = d["hazard_id"]
+        t = ui.t
+        self.note = ft.TextField(
+            label=t("rectify_note"),
+            value=d["note"],
+            multiline=True,
+            min_lines=2,
+            on_change=self.save_note,
+        )
+        self.pad = SignaturePad("pad-rectify", t("clear"), on_change=ui.refresh)
+        self.photos = ft.Column()
+        self.problems = ft.Column()
+        self._show()
+
+    def _show(self) -> None:
+        d = self.service.load(self.draft_id)
+        self.photos.controls = [
+            photo_strip(self.ui, d["photos"], self.remove_photo, "rectify-photo")
+        ]
+        self.problems.controls = [
+            ft.Text(f"• {p}", color=ft.Colors.RED_700) for p in self.service.problems(self.draft_id)
+        ]
+
+    def save_note(self, _: Any = None) -> None:
+        self.service.set_note(self.draft_id, self.note.value or "")
+
+    async def add_photo(self) -> None:
+        data = await self.ui.pick_image()
+        if data is not None:
+            self.attach_photo(data)
+
+    def attach_photo(self, data: bytes) -> None:
+        try:
+            self.service.add_photo(self.draft_id, data)
+        except PhotoError as err:
+            self.ui.toast(self.ui.t("photo_failed", err=err))
+            return
+        self._show()
+        self.ui.refresh()
+
+    def remove_photo(self, sha: str) -> None:
+        self.service.remove_photo(self.draft_id, sha)
+        self._show()
+        self.ui.refresh()
+
+    def submit(self, _: Any = None) -> bool:
+        try:
+            self.save_note()
+            if not self.pad.empty:
+                self.service.sign(self.draft_id, self.pad.scaled())
+            self.service.submit(self.draft_id)
+        except (VisitError, SignatureError) as err:
+            self._show()
+            self.ui.toast(self.ui.t("cannot_submit") + str(err))
+            return False
+        self.ui.toast(self.ui.t("rectify_submitted"))
+        if self.ui.sync is not None and self.ui.page is not None:
+            self.ui.page.run_thread(self.ui.sync.sync_now)
+        self.ui.go("/")
+        return True
+
+    def build(self) -> ft.View:
+        t = self.ui.t
+        body: list[ft.Control] = [
+            sid("rectify-note", self.note),
+            ft.Text(t("after_photos")),
+            ft.Row(
+                [
+                    sid(
+                        "rectify-photo",
+                        ft.OutlinedButton(
+                            t("add_photo"),
+                            icon=ft.Icons.PHOTO_CAMERA,
+                            height=TOUCH,
+                            on_click=lambda _: (
+                                self.ui.page.run_task(self.add_photo) if self.ui.page else None
+                            ),
+                        ),
+                    )
+                ]
+            ),
+            self.photos,
+            ft.Text(t("enterprise_signs")),
+            self.pad.control,
+            self.problems,
+            ft.Row(
+                [
+                    sid(
+                        "rectify-submit",
+                        ft.FilledButton(
+                            t("submit"),
+                            icon=ft.Icons.SEND,
+                            on_click=self.submit,
+                            height=TOUCH,
+                            expand=True,
+                        ),
+                    )
+                ]
+            ),
+        ]
+        return ft.View(
+            route=self.route,
+            appbar=appbar(self.ui, t("rectify"), back=f"/hazard/{self.hazard_id}"),
+            controls=[ft.Column(body, spacing=10, scroll=ft.ScrollMode.AUTO, expand=True)],
+            padding=12,
+        )

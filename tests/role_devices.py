@@ -1,0 +1,86 @@
+"""Signed-in screens for each role, one device (data folder) each, against the real server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.services.session import DeviceSession
+from app.services.syncing import SyncController
+from app.services.visit import VisitService
+from domain.records import AnyRecord
+from tests import domain_factories as f
+from tests.devices import camera_jpeg
+from tests.org import PASSWORD
+from tests.ui_double import RecordingUi
+
+STROKES = [[(10.0, 80.0), (60.0, 30.0), (120.0, 100.0), (200.0, 40.0), (300.0, 90.0)]]
+
+
+def device_ui(root: Path, server_url: str, username: str, seed: int = 1) -> RecordingUi:
+    """A fresh device with ``username`` signed in and synced once."""
+    session = DeviceSession(root / f"device-{username}", default_server=server_url)
+    ui = RecordingUi(session, photo=camera_jpeg(seed))
+    session.sign_in(server_url, username, PASSWORD)
+    sync(ui)
+    return ui
+
+
+def sync(ui: RecordingUi) -> None:
+    report = SyncController(ui.account).sync_now()
+    assert report is not None and report.ok, report and report.error
+
+
+def report_hazard(ui: RecordingUi, level: str = "general", title: str = "灭火器过期") -> str:
+    """The inspector visits ent-1, records one hazard with a deadline, signs, submits; the
+    inspection's id and the hazard's id come back as ``inspection_id:hazard_id``."""
+    service = VisitService(ui.account)
+    draft_id = service.start(f.ENTERPRISE)
+    for s in service.template(service.load(draft_id)).sections:
+        for item in s.items:
+            service.set_result(draft_id, item.code, "pass")
+    key = service.add_hazard(draft_id)
+    service.update_hazard(
+        draft_id,
+        key,
+        title=title,
+        place="前台",
+        measures="更换灭火器",
+        handling="deadline",
+        level=level,
+        interim_measures="设置警示，专人看护",
+        deadline_days=7,
+    )
+    service.sign_inspector(draft_id, STROKES)
+    service.sign_enterprise(draft_id, "王五", "", STROKES)
+    records: list[AnyRecord] = service.submit(draft_id)
+    return f"{records[0].id}:{records[1].hazard_id}"  # type: ignore[union-attr]
+
+
+class Pan:
+    def __init__(self, x: float, y: float) -> None:
+        self.local_position = type("P", (), {"x": x, "y": y})()
+
+
+def draw(pad: object, shift: float = 0.0) -> None:
+    x0, y0 = STROKES[0][0]
+    pad.pan_start(Pan(x0, y0 + shift))  # type: ignore[attr-defined]
+    for x, y in STROKES[0][1:]:
+        pad.pan_update(Pan(x, y + shift))  # type: ignore[attr-defined]
+
+
+def walk(control: object) -> list[object]:
+    """Every control under ``control`` (what a screen would send to the client)."""
+    out = [control]
+    names = ("controls", "content", "appbar", "navigation_bar", "leading", "title", "subtitle")
+    for name in names:
+        child = getattr(control, name, None)
+        if isinstance(child, list):
+            for c in child:
+                out += walk(c)
+        elif child is not None and not isinstance(child, str | int | float):
+            out += walk(child)
+    return out
+
+
+def identifiers(control: object) -> set[str]:
+    return {i for c in walk(control) if isinstance(i := getattr(c, "identifier", None), str)}

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import secrets
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -118,9 +120,19 @@ def login(db: Database, settings: ServerSettings, req: LoginRequest, address: st
 
 _DUMMY_HASH: dict[tuple[int, int], str] = {}
 
+# argon2 is memory-hard: each check holds its memory (19 MiB by default) for its whole run.
+# The request thread pool would run 40 at once (760 MiB, and the C allocator keeps much of it
+# in each thread's arena afterwards) and finish them no sooner than one per core does. So
+# checks run on these few threads, one per core, whichever request thread asks.
+_KDF_THREADS = ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1), thread_name_prefix="kdf")
+
 
 def _verify(settings: ServerSettings, stored: str | None, password: str) -> bool:
     """Check a password; an unknown user costs the same time as a known one."""
+    return _KDF_THREADS.submit(_verify_now, settings, stored, password).result()
+
+
+def _verify_now(settings: ServerSettings, stored: str | None, password: str) -> bool:
     ph = hasher(settings)
     if stored is None:
         key = (settings.argon2_time_cost, settings.argon2_memory_kib)

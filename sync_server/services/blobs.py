@@ -65,6 +65,7 @@ def parse_range(header: str | None, content_length: int | None) -> tuple[int, in
 
 
 _LOCKS: dict[str, asyncio.Lock] = {}
+_LOCK_USERS: dict[str, int] = {}
 
 
 async def receive(
@@ -86,23 +87,47 @@ async def receive(
     if total is not None and total > settings.max_blob_bytes:
         raise GridCheckError(ErrorCode.too_large, details={"max_bytes": settings.max_blob_bytes})
     lock = _LOCKS.setdefault(sha, asyncio.Lock())
-    async with lock:
-        if store.has(sha):
-            size = store.path(sha).stat().st_size
-            return UploadOutcome(200, sha, size, size)
-        held = store.partial_size(sha)
-        if content_range is None and held:
-            store.truncate_partial(sha)  # a whole-body upload starts over
-            held = 0
-        if start > held:
-            raise GridCheckError(ErrorCode.bad_range, details={"received": held})
-        received = await _append_stream(store, settings, sha, start, total, body)
-        if total is None or received < total:
-            return UploadOutcome(202, sha, total or received, received)
-        if received > total:
-            store.truncate_partial(sha)
-            raise GridCheckError(ErrorCode.bad_range, details={"received": 0})
-        return await run_in_threadpool(_finish, db, store, sha, received)
+    _LOCK_USERS[sha] = _LOCK_USERS.get(sha, 0) + 1
+    try:
+        async with lock:
+            return await _receive_locked(
+                db, store, settings, sha, start, total, content_range, body
+            )
+    finally:  # forget the lock once nobody holds or waits for it (the event loop's thread only)
+        _LOCK_USERS[sha] -= 1
+        if not _LOCK_USERS[sha]:
+            del _LOCK_USERS[sha], _LOCKS[sha]
+
+
+async def _receive_locked(
+    db: Database,
+    store: BlobStore,
+    settings: ServerSettings,
+    sha: str,
+    start: int,
+    total: int | None,
+    content_range: str | None,
+    body: AsyncIterator[bytes],
+) -> UploadOutcome:
+    if store.has(sha):
+        # the file may have been moved into place by a server killed before it recorded
+        # the blob: record it now, or the records that use it would wait for it forever
+        size = store.path(sha).stat().st_size
+        await run_in_threadpool(_record_present, db, store, sha, size)
+        return UploadOutcome(200, sha, size, size)
+    held = store.partial_size(sha)
+    if content_range is None and held:
+        store.truncate_partial(sha)  # a whole-body upload starts over
+        held = 0
+    if start > held:
+        raise GridCheckError(ErrorCode.bad_range, details={"received": held})
+    received = await _append_stream(store, settings, sha, start, total, body)
+    if total is None or received < total:
+        return UploadOutcome(202, sha, total or received, received)
+    if received > total:
+        store.truncate_partial(sha)
+        raise GridCheckError(ErrorCode.bad_range, details={"received": 0})
+    return await run_in_threadpool(_finish, db, store, sha, received)
 
 
 async def _append_stream(
@@ -133,12 +158,17 @@ async def _append_stream(
                     continue
                 _check_media(head)
                 chunk, pending = pending, b""
-            offset = store.append(sha, offset, chunk)
+            # the next byte goes after this chunk (not at the file's end: a resent range
+            # may end before bytes the server already holds)
+            store.append(sha, offset, chunk)
+            offset += len(chunk)
     finally:
-        store.sync_partial(sha)
+        # fsync off the event loop: it would stall every other connection meanwhile
+        await run_in_threadpool(store.sync_partial, sha)
     if pending:
         _check_media(head)
-        offset = store.append(sha, offset, pending)
+        store.append(sha, offset, pending)
+        offset += len(pending)
     return max(offset, store.partial_size(sha))
 
 
@@ -157,6 +187,15 @@ def _finish(db: Database, store: BlobStore, sha: str, size: int) -> UploadOutcom
     with write(db):
         record_store.insert_blob(db, sha, size, media_type, now_iso())
     return UploadOutcome(201, sha, size, size)
+
+
+def _record_present(db: Database, store: BlobStore, sha: str, size: int) -> None:
+    if record_store.blob_row(db, sha) is not None:
+        return
+    with store.path(sha).open("rb") as f:
+        media_type = sniff_media_type(f.read(MAGIC_BYTES)) or "application/octet-stream"
+    with write(db):
+        record_store.insert_blob(db, sha, size, media_type, now_iso())
 
 
 def open_for(db: Database, store: BlobStore, authed: Authed, sha256: str) -> tuple[Path, str]:

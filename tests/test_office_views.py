@@ -211,7 +211,7 @@ def test_actions_within_one_millisecond_keep_their_order(
     tmp_path: Path, server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A fold orders by (at, id): the next action must sort after the last, whatever the clock."""
-    import app.services.supervise as supervise
+    import app.services.event_time as event_time
     from domain.ids import new_id
 
     inspector = device_ui(tmp_path, server.url, f.INSPECTOR, seed=1)
@@ -219,10 +219,10 @@ def test_actions_within_one_millisecond_keep_their_order(
     sync(inspector)
     office = device_ui(tmp_path, server.url, f.OFFICE, seed=2)
     frozen = hazard_state(office.account.db, hazard_id).reported.at  # type: ignore[union-attr]
-    monkeypatch.setattr(supervise.clock, "now", lambda: frozen)
+    monkeypatch.setattr(event_time.clock, "now", lambda: frozen)
     low = iter(f"00000000-0000-7000-8000-00000000000{i}" for i in range(9))
     monkeypatch.setattr(
-        supervise, "new_id", lambda now_ms=None: next(low) if now_ms is None else new_id(now_ms)
+        event_time, "new_id", lambda now_ms=None: next(low) if now_ms is None else new_id(now_ms)
     )
     service = SuperviseService(office.account)
     service.escalate(hazard_id, "reminder")

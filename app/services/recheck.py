@@ -8,6 +8,7 @@ from app.account import Account
 from app.media.photos import WatermarkInfo, process_photo
 from app.media.signature import render_signature
 from app.services import clock
+from app.services.event_time import after_events
 from app.services.visit import VisitError
 from app.store import drafts, reference
 from app.store.blobs import add_blob
@@ -103,16 +104,17 @@ class RecheckService:
         if problems:
             raise VisitError("；".join(problems))
         draft = self.load(draft_id)
+        at, event_id = after_events(self.db, draft["hazard_id"])
         event = seal(
             "hazard_event",
             {
                 "kind": "hazard_event",
                 "type": "rechecked",
-                "id": new_id(),
+                "id": event_id,
                 "hazard_id": draft["hazard_id"],
                 "enterprise_id": draft["enterprise_id"],
                 "created_by": self.account.user.id,
-                "at": clock.now().isoformat(),
+                "at": at,
                 "passed": draft["passed"],
                 "note": draft["note"].strip(),
                 "photos": draft["photos"],

@@ -8,7 +8,7 @@ from app.account import Account
 from app.media.photos import WatermarkInfo, process_photo
 from app.media.signature import render_signature
 from app.services import clock
-from app.services.supervise import after_events
+from app.services.event_time import after_events
 from app.services.visit import VisitError
 from app.store import drafts, reference
 from app.store.blobs import add_blob

@@ -9,14 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlite_utils import Database
-
 from app.account import Account
 from app.services import clock
+from app.services.event_time import after_events
 from app.services.visit import VisitError
-from app.store.records import add_local_record, hazard_events, hazard_state
-from domain.ids import new_id
-from domain.lifecycle import TERMINAL, HazardState, HazardStatus, event_order
+from app.store.records import add_local_record, hazard_state
+from domain.lifecycle import TERMINAL, HazardState, HazardStatus
 from domain.records import AnyRecord, seal
 
 ESCALATION_MODES = ("reminder", "listed")
@@ -24,27 +22,6 @@ ESCALATION_MODES = ("reminder", "listed")
 
 class SuperviseError(VisitError):
     """A supervision action that cannot be taken; ``fields`` names the field at fault."""
-
-
-def after_events(db: Database, hazard_id: str) -> tuple[str, str]:
-    """``at`` (RFC 3339) and id for a new event of this hazard that sorts after every event
-    this device holds: a fold orders by (at, id), and two actions within one millisecond
-    must not swap places."""
-    events = hazard_events(db, hazard_id)
-    at = clock.now()
-    if not events:
-        return at.isoformat(), new_id()
-    last = max(events, key=event_order)
-    if last.at > at:
-        at = last.at
-    if at != last.at:
-        return at.isoformat(), new_id()
-    last_ms = int(last.id.replace("-", ""), 16) >> 80
-    event_id = new_id()
-    while event_id <= last.id:
-        last_ms += 1
-        event_id = new_id(now_ms=last_ms)
-    return at.isoformat(), event_id
 
 
 def parse_date(text: str) -> dt.date | None:

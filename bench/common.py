@@ -8,10 +8,13 @@ import platform
 import sqlite3
 import statistics
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+CLK = os.sysconf("SC_CLK_TCK")
 
 
 def machine() -> str:
@@ -85,3 +88,52 @@ def kb(n: float) -> str:
 
 def mb(n: float) -> str:
     return f"{n / 1e6:.2f} MB"
+
+
+class Watch:
+    """Samples the server process's CPU time and memory from /proc, following restarts."""
+
+    def __init__(self, proc: Any, every: float = 0.2) -> None:
+        self.proc, self.every = proc, every
+        self.cpu_before: dict[int, float] = {}
+        self.cpu_last: dict[int, float] = {}
+        self.rss_max = 0
+        self.hwm = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def start(self) -> Watch:
+        self._sample()
+        self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        p = self.proc.proc
+        if p is None or p.poll() is not None:
+            return
+        try:
+            stat = Path(f"/proc/{p.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            status = Path(f"/proc/{p.pid}/status").read_text()
+        except OSError:
+            return
+        cpu = (int(stat[11]) + int(stat[12])) / CLK
+        self.cpu_before.setdefault(p.pid, cpu)
+        self.cpu_last[p.pid] = cpu
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                self.rss_max = max(self.rss_max, int(line.split()[1]) * 1024)
+            elif line.startswith("VmHWM:"):
+                self.hwm = max(self.hwm, int(line.split()[1]) * 1024)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.every):
+            self._sample()
+
+    def stop(self) -> None:
+        self._sample()
+        self._stop.set()
+        self._thread.join(5)
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu_last[pid] - self.cpu_before[pid] for pid in self.cpu_last)

@@ -1,9 +1,11 @@
 """The server under load: 200 devices signing in and syncing at once, on loopback.
 
-    .venv/bin/python -m bench.server_load [--devices 200] [--quick] [--skip-argon2]
+    .venv/bin/python -m bench.server_load [--devices 200] [--quick] [--runs load,kill,argon2]
 
-The server runs as its own process (uvicorn, one worker: ``tests/server_process.py``); this
-process is the load generator: one thread per device, all released at once by a barrier.
+The server runs as its own process (uvicorn, one worker: ``tests/server_process.py``); the
+devices run in ``--workers`` (4) load-generator processes, one thread per device, all released
+at once. (One process of 200-400 threads measured mostly its own GIL: its CPU, not the
+server, set the pace.)
 Each device is real: its own SQLite store and blob folder (``app.store``), 10 records
 queued (2 inspections with the 33-item checklist and both signatures, 8 reported hazards)
 with 3 photos (~250 KB, from the photo pipeline) and 4 signature PNGs. On the clock, each
@@ -11,7 +13,7 @@ device signs in (``POST /auth/login``) and runs ``SyncEngine.sync()``: which blo
 missing, uploads, the push, then the pull of everything its inspector may see (its grid's
 100 enterprises, 7 checklist templates, 201 users, the grid's records). Latency is timed
 per call inside the client (``SyncClient._call``), so it includes waiting for the server's
-thread pool and this process's own scheduling.
+thread pool and the load generator's own scheduling.
 
 Runs:
 1. **load**: the above, with cheap argon2 hashes (256 KiB, t=1) so login does not hide the
@@ -38,7 +40,6 @@ import argparse
 import datetime as dt
 import hashlib
 import multiprocessing
-import os
 import random
 import shutil
 import sqlite3
@@ -56,7 +57,7 @@ from app.store.db import open_store
 from app.store.records import add_local_record
 from app.sync.client import SyncClient, SyncError
 from app.sync.engine import SyncEngine
-from bench.common import header, percentile, table, verdict
+from bench.common import Watch, header, percentile, table, verdict
 from bench.org import PASSWORD, Org, build_org, inspector, prepare_server
 from bench.workload import DAY, photos, signature_png
 from domain.ids import new_id
@@ -68,7 +69,6 @@ from tests.server_process import ServerProcess
 RECORDS_PER_DEVICE = 10
 PHOTOS_PER_DEVICE = 3
 SIGNATURES_PER_DEVICE = 4
-CLK = os.sysconf("SC_CLK_TCK")
 
 # ---------------------------------------------------------------- devices
 
@@ -301,58 +301,6 @@ def timed_client(url: str, tally: Tally) -> TimedClient:
     client = TimedClient(url)
     client.tally = tally
     return client
-
-
-# ---------------------------------------------------------------- the server, watched
-
-
-class Watch:
-    """Samples the server process's CPU time and memory from /proc, following restarts."""
-
-    def __init__(self, proc: ServerProcess, every: float = 0.2) -> None:
-        self.proc, self.every = proc, every
-        self.cpu_before: dict[int, float] = {}
-        self.cpu_last: dict[int, float] = {}
-        self.rss_max = 0
-        self.hwm = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True)
-
-    def start(self) -> Watch:
-        self._sample()
-        self._thread.start()
-        return self
-
-    def _sample(self) -> None:
-        p = self.proc.proc
-        if p is None or p.poll() is not None:
-            return
-        try:
-            stat = Path(f"/proc/{p.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            status = Path(f"/proc/{p.pid}/status").read_text()
-        except OSError:
-            return
-        cpu = (int(stat[11]) + int(stat[12])) / CLK
-        self.cpu_before.setdefault(p.pid, cpu)
-        self.cpu_last[p.pid] = cpu
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                self.rss_max = max(self.rss_max, int(line.split()[1]) * 1024)
-            elif line.startswith("VmHWM:"):
-                self.hwm = max(self.hwm, int(line.split()[1]) * 1024)
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.every):
-            self._sample()
-
-    def stop(self) -> None:
-        self._sample()
-        self._stop.set()
-        self._thread.join(5)
-
-    @property
-    def cpu_seconds(self) -> float:
-        return sum(self.cpu_last[pid] - self.cpu_before[pid] for pid in self.cpu_last)
 
 
 # ---------------------------------------------------------------- one run

@@ -137,8 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         lost = cut_run.seconds - clean.seconds
         print(
-            f"  time lost to the cuts: {lost:.1f} s (outages {2 * args.outage:g} s, back-off "
-            f"{backoff:.1f} s, resent bytes {extra_up * 8 / rate:.1f} s at the link's rate)"
+            f"  time lost to the cuts: {lost:.1f} s: the engine backed off {backoff:.1f} s in all "
+            f"(the link was down {len(fired) * args.outage:g} s of it: jittered exponential "
+            f"back-off waits past a short outage), resent bytes {extra_up * 8 / rate:.1f} s at "
+            f"the link's rate"
         )
     return 0 if ratio <= BUDGET else 1
 

@@ -30,9 +30,11 @@ from pathlib import Path
 
 import requests
 
-from bench.common import header, median, table
+from app.account import Account
+from bench.common import Watch, header, median, table
 from bench.link import Link
-from bench.scenario import Prepared, clone, open_device, prepare, run_engine, server
+from bench.scenario import Prepared, SyncRun, clone, open_device, prepare, run_engine, server
+from tests.server_process import ServerProcess
 
 
 def payload(prepared: Prepared) -> bytes:
@@ -76,18 +78,35 @@ def plain_upload(url: str, token: str, body: bytes) -> float:
 def measure(name: str, base: Prepared, tmp: Path, repeats: int) -> dict[str, object]:
     body = payload(base)
     engine_s, plain_s = [], []
+    cpu: dict[str, list[float]] = {"engine server": [], "engine device": [], "plain server": []}
     run = None
     for i in range(repeats):
         c = clone(base, tmp / f"{name}-{i}")
         proc = server(c.server_dir).start()
         account = open_device(c)
+
+        def engine(proc: ServerProcess = proc, account: Account = account) -> SyncRun:
+            watch, device_cpu = Watch(proc).start(), time.process_time()
+            result = run_engine(account, proc.url)
+            watch.stop()
+            cpu["engine server"].append(watch.cpu_seconds)
+            cpu["engine device"].append(time.process_time() - device_cpu)
+            return result
+
+        def plain(proc: ServerProcess = proc, account: Account = account) -> float:
+            watch = Watch(proc).start()
+            seconds = plain_upload(proc.url, account.token or "", body)
+            watch.stop()
+            cpu["plain server"].append(watch.cpu_seconds)
+            return seconds
+
         try:
             if i % 2:  # alternate which goes first
-                plain_s.append(plain_upload(proc.url, account.token or "", body))
-                run = run_engine(account, proc.url)
+                plain_s.append(plain())
+                run = engine()
             else:
-                run = run_engine(account, proc.url)
-                plain_s.append(plain_upload(proc.url, account.token or "", body))
+                run = engine()
+                plain_s.append(plain())
             engine_s.append(run.seconds)
         finally:
             account.close()
@@ -118,6 +137,7 @@ def measure(name: str, base: Prepared, tmp: Path, repeats: int) -> dict[str, obj
         "wire_run": wire_run,
         "wire": wire,
         "plain_wire": plain_wire,
+        "cpu": cpu,
     }
 
 
@@ -188,11 +208,17 @@ def main(argv: list[str] | None = None) -> int:
         ],
     )
     for name, r in results.items():
-        run = r["run"]
+        run, cpu = r["run"], r["cpu"]
         print(
             f"  {name}: engine runs {', '.join(f'{s:.2f}' for s in r['engine_s'])} s; plain "
             f"{', '.join(f'{s:.2f}' for s in r['plain_s'])} s; created {run.report.created}, "
             f"blobs {run.report.blobs_uploaded}, pulled back {run.report.pulled} changes"
+        )
+        print(
+            f"    CPU (median): engine {median(cpu['engine server']):.2f} s in the server + "
+            f"{median(cpu['engine device']):.2f} s on the device = "
+            f"{(median(cpu['engine server']) + median(cpu['engine device'])) / run.requests * 1000:.1f} ms "
+            f"per request; plain upload {median(cpu['plain server']):.2f} s in the server"
         )
     return 0
 

@@ -9,6 +9,7 @@ blobs by their hash.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import queue
 import random
@@ -206,18 +207,19 @@ class SyncEngine:
                 self._send_blob(self.client, sha, partial.get(sha, 0), report, self._sent)
                 self._uploaded(sha, report)
             return
-        todo: queue.SimpleQueue[str] = queue.SimpleQueue()
-        for sha in missing:
-            todo.put(sha)
+        # The first stream takes blobs from the front (small signatures first), the others
+        # from the back (photos): small blobs are bound by round trips, not by bandwidth, and
+        # a photo beside them keeps the link busy.
+        todo = collections.deque(missing)
         events: queue.SimpleQueue[tuple[str, str, object]] = queue.SimpleQueue()
         failed = threading.Event()
 
-        def stream(client: SyncClient) -> None:
+        def stream(client: SyncClient, take: Callable[[], str]) -> None:
             try:
                 while not failed.is_set():
                     try:
-                        sha = todo.get_nowait()
-                    except queue.Empty:
+                        sha = take()  # deque.popleft / pop: atomic
+                    except IndexError:
                         return
                     self._send_blob(
                         client,
@@ -235,7 +237,12 @@ class SyncEngine:
 
         clients = [self.client, *(self.client.fork() for _ in range(streams - 1))]
         workers = [
-            threading.Thread(target=stream, args=(c,), name=f"gridcheck-upload-{i}", daemon=True)
+            threading.Thread(
+                target=stream,
+                args=(c, todo.popleft if i == 0 else todo.pop),
+                name=f"gridcheck-upload-{i}",
+                daemon=True,
+            )
             for i, c in enumerate(clients)
         ]
         for w in workers:

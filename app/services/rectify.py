@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from app.account import Account
-from app.media.photos import WatermarkInfo, process_photo
-from app.media.signature import render_signature
-from app.services import clock
 from app.services.event_time import after_events
+from app.services.evidence import EvidenceDraft
 from app.services.visit import VisitError
-from app.store import drafts, reference
-from app.store.blobs import add_blob
+from app.store import drafts
 from app.store.records import hazard_state
-from domain.ids import new_id
 from domain.lifecycle import HazardStatus
 from domain.records import AnyRecord, seal
 
 DRAFT_KIND = "rectify"
 
 
-class RectifyService:
+class RectifyService(EvidenceDraft):
     """A draft saved as it is typed; submit seals a ``rectified`` event in one transaction."""
 
-    def __init__(self, account: Account) -> None:
-        self.account = account
-        self.db = account.db
+    kind = DRAFT_KIND
+    signer_role = "enterprise"
 
     def _require_open(self, hazard_id: str) -> str:
         state = hazard_state(self.db, hazard_id)
@@ -46,67 +38,10 @@ class RectifyService:
                 existing = drafts.load_draft(self.db, row["id"])
                 if existing is not None and existing["hazard_id"] == hazard_id:
                     return str(row["id"])
-        draft_id = new_id()
-        draft = {
-            "hazard_id": hazard_id,
-            "enterprise_id": enterprise_id,
-            "note": "",
-            "photos": [],
-            "signature": None,
-        }
-        drafts.save_draft(self.db, draft_id, DRAFT_KIND, enterprise_id, draft)
-        return draft_id
-
-    def load(self, draft_id: str) -> dict[str, Any]:
-        draft = drafts.load_draft(self.db, draft_id)
-        if draft is None:
-            raise VisitError("草稿不存在或已提交")
-        return draft
-
-    def _update(self, draft_id: str, **fields: Any) -> dict[str, Any]:
-        draft = {**self.load(draft_id), **fields}
-        drafts.save_draft(self.db, draft_id, DRAFT_KIND, draft["enterprise_id"], draft)
-        return draft
+        return self._create(hazard_id, enterprise_id)
 
     def set_note(self, draft_id: str, note: str) -> None:
         self._update(draft_id, note=note)
-
-    def add_photo(self, draft_id: str, src: bytes) -> str:
-        draft = self.load(draft_id)
-        enterprise = reference.enterprise(self.db, draft["enterprise_id"])
-        info = WatermarkInfo(
-            taken_at=clock.now(),
-            place=enterprise.address if enterprise else "",
-            inspector=self.account.user.name,
-            enterprise=enterprise.name if enterprise else "",
-        )
-        photo = process_photo(src, info)
-        with self.db.atomic():
-            sha = add_blob(self.db, self.account.files, photo.jpeg, "image/jpeg", photo.thumbnail)
-        self._update(draft_id, photos=[*draft["photos"], sha])
-        return sha
-
-    def remove_photo(self, draft_id: str, sha: str) -> None:
-        draft = self.load(draft_id)
-        self._update(draft_id, photos=[p for p in draft["photos"] if p != sha])
-
-    def sign(self, draft_id: str, strokes: list[list[tuple[float, float]]]) -> None:
-        png = render_signature(strokes)
-        with self.db.atomic():
-            sha = add_blob(self.db, self.account.files, png, "image/png")
-        user = self.account.user
-        self._update(
-            draft_id,
-            signature={
-                "role": "enterprise",
-                "signer_name": user.name,
-                "signer_title": None,
-                "signer_user_id": user.id,
-                "signed_at": clock.now().isoformat(),
-                "png_sha256": sha,
-                "content_hash": "0" * 64,
-            },
-        )
 
     def problems(self, draft_id: str) -> list[str]:
         draft = self.load(draft_id)

@@ -59,6 +59,16 @@ class Ui:
     def on_signed_out(self) -> None:
         """No account is open any more (the shell shows sign-in)."""
 
+    def sync_soon(self) -> None:
+        """Something was queued: send it now in the background (it also goes by itself later)."""
+        if self.sync is not None and self.page is not None:
+            self.page.run_thread(self.sync.sync_now)
+
+    def run_async(self, handler: Any, *args: Any) -> None:
+        """Run an async handler (photo picking, location) on the page's loop."""
+        if self.page is not None:
+            self.page.run_task(handler, *args)
+
     def refresh(self) -> None:
         if self.page is not None:
             self.page.update()

@@ -95,3 +95,23 @@ def days_label(ui: Ui, days_left: int | None, overdue: bool) -> tuple[str, str]:
 
 def status_text(ui: Ui, status: str) -> str:
     return ui.t(f"status_{status}")
+
+
+def photo_button(ui: Ui, identifier: str, pick: Callable[..., Any], *args: Any) -> ft.Row:
+    """拍照/选照片: opens the camera or gallery chooser and hands the bytes to ``pick``."""
+    button = ft.OutlinedButton(
+        ui.t("add_photo"),
+        icon=ft.Icons.PHOTO_CAMERA,
+        height=TOUCH,
+        on_click=lambda _: ui.run_async(pick, *args),
+    )
+    return ft.Row([sid(identifier, button)])
+
+
+def submit_button(
+    ui: Ui, identifier: str, on_click: Callable[..., Any], label: str | None = None
+) -> ft.Row:
+    button = ft.FilledButton(
+        label or ui.t("submit"), icon=ft.Icons.SEND, on_click=on_click, height=TOUCH, expand=True
+    )
+    return ft.Row([sid(identifier, button)])

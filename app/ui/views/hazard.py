@@ -79,8 +79,7 @@ class HazardView:
             "void": "void_hazard",
         }
         self.ui.toast(self.ui.t("action_done", what=self.ui.t(names[action])))
-        if self.ui.sync is not None and self.ui.page is not None:
-            self.ui.page.run_thread(self.ui.sync.sync_now)
+        self.ui.sync_soon()
         self.ui.rebuild()
         return True
 

@@ -10,7 +10,7 @@ import flet as ft
 from app.media.photos import PhotoError
 from app.services import clock
 from app.services.visit import DEADLINE_PRESETS, VisitService
-from app.ui.components.common import TOUCH, appbar, photo_strip, sid
+from app.ui.components.common import TOUCH, appbar, photo_button, photo_strip, sid
 from app.ui.context import Ui
 from domain.labels import CATEGORY_ZH as CATEGORIES
 
@@ -225,21 +225,7 @@ class HazardFormView:
             self.deadline_error,
             sid("hazard-funds", f["funds_yuan"]),
             sid("hazard-interim", f["interim_measures"]),
-            ft.Row(
-                [
-                    sid(
-                        "hazard-photo",
-                        ft.OutlinedButton(
-                            t("add_photo"),
-                            icon=ft.Icons.PHOTO_CAMERA,
-                            height=TOUCH,
-                            on_click=lambda _: (
-                                self.ui.page.run_task(self.add_photo) if self.ui.page else None
-                            ),
-                        ),
-                    )
-                ]
-            ),
+            photo_button(self.ui, "hazard-photo", self.add_photo),
             self.photos,
             ft.Row(
                 [

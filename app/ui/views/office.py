@@ -132,8 +132,7 @@ class ReviewView:
             self.ui.refresh()
             return False
         self.ui.toast(self.ui.t("approved" if decision == "approved" else "returned"))
-        if self.ui.sync is not None and self.ui.page is not None:
-            self.ui.page.run_thread(self.ui.sync.sync_now)
+        self.ui.sync_soon()
         self.ui.go("/office/reviews")
         return True
 

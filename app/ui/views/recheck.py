@@ -10,7 +10,7 @@ from app.media.photos import PhotoError
 from app.media.signature import SignatureError
 from app.services.recheck import RecheckService
 from app.services.visit import VisitError
-from app.ui.components.common import TOUCH, appbar, photo_strip, sid
+from app.ui.components.common import appbar, photo_button, photo_strip, sid, submit_button
 from app.ui.components.signature_pad import SignaturePad
 from app.ui.context import Ui
 
@@ -84,8 +84,7 @@ class RecheckView:
             self.ui.toast(self.ui.t("cannot_submit") + str(err))
             return False
         self.ui.toast(self.ui.t("submitted", n=1))
-        if self.ui.sync is not None and self.ui.page is not None:
-            self.ui.page.run_thread(self.ui.sync.sync_now)
+        self.ui.sync_soon()
         self.ui.go("/")
         return True
 
@@ -94,39 +93,12 @@ class RecheckView:
         body: list[ft.Control] = [
             sid("recheck-result", self.result),
             sid("recheck-note", self.note),
-            ft.Row(
-                [
-                    sid(
-                        "recheck-photo",
-                        ft.OutlinedButton(
-                            t("add_photo"),
-                            icon=ft.Icons.PHOTO_CAMERA,
-                            height=TOUCH,
-                            on_click=lambda _: (
-                                self.ui.page.run_task(self.add_photo) if self.ui.page else None
-                            ),
-                        ),
-                    )
-                ]
-            ),
+            photo_button(self.ui, "recheck-photo", self.add_photo),
             self.photos,
             ft.Text(t("inspector_sign")),
             self.pad.control,
             self.problems,
-            ft.Row(
-                [
-                    sid(
-                        "recheck-submit",
-                        ft.FilledButton(
-                            t("submit"),
-                            icon=ft.Icons.SEND,
-                            on_click=self.submit,
-                            height=TOUCH,
-                            expand=True,
-                        ),
-                    )
-                ]
-            ),
+            submit_button(self.ui, "recheck-submit", self.submit),
         ]
         return ft.View(
             route=self.route,

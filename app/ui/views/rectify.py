@@ -10,7 +10,7 @@ from app.media.photos import PhotoError
 from app.media.signature import SignatureError
 from app.services.rectify import RectifyService
 from app.services.visit import VisitError
-from app.ui.components.common import TOUCH, appbar, photo_strip, sid
+from app.ui.components.common import appbar, photo_button, photo_strip, sid, submit_button
 from app.ui.components.signature_pad import SignaturePad
 from app.ui.context import Ui
 
@@ -77,8 +77,7 @@ class RectifyView:
             self.ui.toast(self.ui.t("cannot_submit") + str(err))
             return False
         self.ui.toast(self.ui.t("rectify_submitted"))
-        if self.ui.sync is not None and self.ui.page is not None:
-            self.ui.page.run_thread(self.ui.sync.sync_now)
+        self.ui.sync_soon()
         self.ui.go("/")
         return True
 
@@ -87,39 +86,12 @@ class RectifyView:
         body: list[ft.Control] = [
             sid("rectify-note", self.note),
             ft.Text(t("after_photos")),
-            ft.Row(
-                [
-                    sid(
-                        "rectify-photo",
-                        ft.OutlinedButton(
-                            t("add_photo"),
-                            icon=ft.Icons.PHOTO_CAMERA,
-                            height=TOUCH,
-                            on_click=lambda _: (
-                                self.ui.page.run_task(self.add_photo) if self.ui.page else None
-                            ),
-                        ),
-                    )
-                ]
-            ),
+            photo_button(self.ui, "rectify-photo", self.add_photo),
             self.photos,
             ft.Text(t("enterprise_signs")),
             self.pad.control,
             self.problems,
-            ft.Row(
-                [
-                    sid(
-                        "rectify-submit",
-                        ft.FilledButton(
-                            t("submit"),
-                            icon=ft.Icons.SEND,
-                            on_click=self.submit,
-                            height=TOUCH,
-                            expand=True,
-                        ),
-                    )
-                ]
-            ),
+            submit_button(self.ui, "rectify-submit", self.submit),
         ]
         return ft.View(
             route=self.route,

@@ -9,7 +9,7 @@ import flet as ft
 
 from app.media.signature import SignatureError
 from app.services.visit import VisitError, VisitService
-from app.ui.components.common import TOUCH, appbar, heading, sid
+from app.ui.components.common import TOUCH, appbar, heading, sid, submit_button
 from app.ui.components.signature_pad import SignaturePad
 from app.ui.context import Ui
 
@@ -147,8 +147,7 @@ class SummaryView:
             self.ui.toast(self.ui.t("cannot_submit") + str(err))
             return False
         self.ui.toast(self.ui.t("submitted", n=len(records)))
-        if self.ui.sync is not None and self.ui.page is not None:
-            self.ui.page.run_thread(self.ui.sync.sync_now)
+        self.ui.sync_soon()
         self.ui.go("/")
         return True
 
@@ -199,20 +198,7 @@ class SummaryView:
             ),
             sid("enterprise-signed", self.enterprise_state),
             self.problems,
-            ft.Row(
-                [
-                    sid(
-                        "submit-inspection",
-                        ft.FilledButton(
-                            t("submit"),
-                            icon=ft.Icons.SEND,
-                            on_click=self.submit,
-                            height=TOUCH,
-                            expand=True,
-                        ),
-                    )
-                ]
-            ),
+            submit_button(self.ui, "submit-inspection", self.submit),
         ]
         return ft.View(
             route=self.route,

@@ -115,3 +115,19 @@ def submit_button(
         label or ui.t("submit"), icon=ft.Icons.SEND, on_click=on_click, height=TOUCH, expand=True
     )
     return ft.Row([sid(identifier, button)])
+
+
+def hazard_tile(ui: Ui, index: int, row: Any, subtitle: str) -> ft.Semantics:
+    """One hazard in a list: level colour, title, days left or overdue; taps open it."""
+    text, color = days_label(ui, row.days_left, row.overdue)
+    icon_color = ft.Colors.RED_700 if row.level == "major" else ft.Colors.ORANGE_700
+    return sid(
+        f"hazard-{index}",
+        ft.ListTile(
+            leading=ft.Icon(ft.Icons.WARNING_AMBER, color=icon_color),
+            title=ft.Text(row.title, max_lines=2),
+            subtitle=ft.Text(subtitle),
+            trailing=ft.Text(text, color=color, weight=ft.FontWeight.BOLD),
+            on_click=lambda _, h=row.hazard_id: ui.go(f"/hazard/{h}"),
+        ),
+    )

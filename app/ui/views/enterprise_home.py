@@ -8,7 +8,7 @@ from app.services import clock
 from app.services.overview import hazard_rows
 from app.services.rectify import DRAFT_KIND
 from app.store.drafts import list_drafts
-from app.ui.components.common import appbar, days_label, heading, sid
+from app.ui.components.common import appbar, hazard_tile, heading, sid
 from app.ui.components.nav import nav_bar
 from app.ui.components.sync_bar import SyncBar
 from app.ui.context import Ui
@@ -29,26 +29,14 @@ class EnterpriseHomeView:
         )
         out: list[ft.Control] = []
         for i, row in enumerate(rows):
-            text, color = days_label(self.ui, row.days_left, row.overdue)
             level = t("major") if row.level == "major" else t("general")
             deadline = row.deadline.isoformat() if row.deadline else "—"
             out.append(
-                sid(
-                    f"hazard-{i}",
-                    ft.ListTile(
-                        leading=ft.Icon(
-                            ft.Icons.WARNING_AMBER,
-                            color=ft.Colors.RED_700
-                            if row.level == "major"
-                            else ft.Colors.ORANGE_700,
-                        ),
-                        title=ft.Text(row.title, max_lines=2),
-                        subtitle=ft.Text(
-                            f"{level} · {t('status_' + row.status)} · {t('deadline')} {deadline}"
-                        ),
-                        trailing=ft.Text(text, color=color, weight=ft.FontWeight.BOLD),
-                        on_click=lambda _, h=row.hazard_id: self.ui.go(f"/hazard/{h}"),
-                    ),
+                hazard_tile(
+                    self.ui,
+                    i,
+                    row,
+                    f"{level} · {t('status_' + row.status)} · {t('deadline')} {deadline}",
                 )
             )
         return out

@@ -9,7 +9,7 @@ from app.services.overview import due_enterprises, hazard_rows
 from app.services.review import returned_to
 from app.store.drafts import list_drafts
 from app.store.reference import enterprise
-from app.ui.components.common import appbar, days_label, heading, sid
+from app.ui.components.common import appbar, hazard_tile, heading, sid
 from app.ui.components.nav import nav_bar
 from app.ui.components.sync_bar import SyncBar
 from app.ui.context import Ui
@@ -51,27 +51,9 @@ class HomeView:
     def _hazards(self) -> list[ft.Control]:
         out: list[ft.Control] = []
         for i, row in enumerate(hazard_rows(self.ui.account.db, clock.today())[:30]):
-            text, color = days_label(self.ui, row.days_left, row.overdue)
             level = self.ui.t("major") if row.level == "major" else self.ui.t("general")
-            out.append(
-                sid(
-                    f"hazard-{i}",
-                    ft.ListTile(
-                        leading=ft.Icon(
-                            ft.Icons.WARNING_AMBER,
-                            color=ft.Colors.RED_700
-                            if row.level == "major"
-                            else ft.Colors.ORANGE_700,
-                        ),
-                        title=ft.Text(row.title, max_lines=2),
-                        subtitle=ft.Text(
-                            f"{row.enterprise_name} · {level} · {self.ui.t('status_' + row.status)}"
-                        ),
-                        trailing=ft.Text(text, color=color, weight=ft.FontWeight.BOLD),
-                        on_click=lambda _, h=row.hazard_id: self.ui.go(f"/hazard/{h}"),
-                    ),
-                )
-            )
+            status = self.ui.t("status_" + row.status)
+            out.append(hazard_tile(self.ui, i, row, f"{row.enterprise_name} · {level} · {status}"))
         return out
 
     def _returned(self) -> list[ft.Control]:

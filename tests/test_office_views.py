@@ -170,7 +170,7 @@ def test_a_major_hazard_is_closed_only_by_the_office(tmp_path: Path, server) -> 
         assert hazard_state(ui.account.db, hazard_id).status == "closed"
 
     dashboard = DashboardView(office)
-    figures = {key: value for key, _, value in dashboard.figures()}
+    figures = {key: value for key, _, value, _ in dashboard.figures()}
     assert figures["fig-major"] == "1" and figures["fig-rectification"] == "100.0%"
     assert "ranking" in identifiers(dashboard.build())
 
@@ -231,3 +231,106 @@ def test_actions_within_one_millisecond_keep_their_order(
     state = hazard_state(office.account.db, hazard_id)
     assert state.superseded == ()
     assert state.status == "voided" and str(state.deadline) == "2099-01-01"
+
+
+def test_the_dashboard_leads_to_the_overdue_major_hazard(
+    tmp_path: Path, server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dashboard → overdue majors (a card and a list) → the ledger's rows or the hazard itself."""
+    import datetime as dt
+
+    from app.services import clock
+
+    inspector = device_ui(tmp_path, server.url, f.INSPECTOR, seed=1)
+    _, major = report_hazard(inspector, level="major", title="液化气钢瓶无防倾倒").split(":")
+    report_hazard(inspector, level="general", title="灭火器过期")
+    sync(inspector)
+    office = device_ui(tmp_path, server.url, f.OFFICE, seed=2)
+
+    this_year = clock.today().year
+    dashboard = DashboardView(office)
+    figures = {key: (value, link) for key, _, value, link in dashboard.figures()}
+    assert figures["fig-overdue-major"] == ("0", "/office/ledger?level=major&overdue=true")
+    assert dashboard.overdue_majors == []
+
+    later = clock.today() + dt.timedelta(days=30)  # both deadlines (7 days) have passed
+    monkeypatch.setattr(clock, "today", lambda: later)
+    dashboard = DashboardView(office, query={"year": str(this_year)})
+    figures = {key: (value, link) for key, _, value, link in dashboard.figures()}
+    assert figures["fig-overdue"][0] == "2" and figures["fig-overdue-major"][0] == "1"
+    assert figures["fig-major"] == (
+        "1",
+        f"/office/ledger?level=major&date_from={this_year}-01-01&date_to={this_year}-12-31",
+    )
+    assert [r.hazard_id for r in dashboard.overdue_majors] == [major]
+    assert dashboard.overdue_majors[0].overdue_days == 23
+    ids = identifiers(dashboard.build())
+    assert {"overdue-major-0", "chart-months", "chart-ranking", "month-table"} <= ids
+    assert "overdue-major-1" not in ids
+    months = dashboard.scope.months
+    assert sum(m.general_found for m in months) == 1 and sum(m.major_found for m in months) == 1
+
+    # the card opens the ledger with the same filter, through the shell's query routing
+    found = resolve(figures["fig-overdue-major"][1])
+    assert found is not None and found[0] is LedgerView and LedgerView.takes_query
+    ledger = LedgerView(office, query={"level": "major", "overdue": "true"})
+    assert ledger.level.value == "major" and ledger.overdue.value is True
+    assert ledger.data.counts.total == 1 and ledger.data.rows[0].hazard_id == major
+    ledger.open(major)
+    assert office.routes[-1] == f"/hazard/{major}"
+
+    # one community; the other community has nothing
+    east = DashboardView(office, query={"community_id": "comm-1"})
+    assert east.scope.name == "东湖社区" and east.scope.overdue_majors_now == 1
+    other = next(c.community_id for c in east.summary.communities if c.community_id != "comm-1")
+    assert DashboardView(office, query={"community_id": other}).overdue_majors == []
+    assert DashboardView(office, query={"community_id": "../x"}).scope.scope == "subdistrict"
+    east.choose(this_year - 1, "comm-1")
+    assert office.routes[-1] == f"/office/dashboard?year={this_year - 1}&community_id=comm-1"
+
+
+def test_the_ledger_filters_sorts_and_refuses_bad_input(tmp_path: Path, server) -> None:
+    inspector = device_ui(tmp_path, server.url, f.INSPECTOR, seed=1)
+    report_hazard(inspector, level="major", title="液化气钢瓶无防倾倒")
+    report_hazard(inspector, level="general", title="灭火器过期")
+    sync(inspector)
+    office = device_ui(tmp_path, server.url, f.OFFICE, seed=2)
+
+    bad = LedgerView(office, query={"level": "huge", "../etc": "x"})  # a bad link
+    assert office.toasts[-1] == "不认识的筛选条件：../etc"
+    assert bad.data.counts.total == 2  # shows everything rather than nothing
+    LedgerView(office, query={"level": "huge"})
+    assert office.toasts[-1] == "筛选条件有误：level"
+
+    ledger = LedgerView(office)
+    ledger.sort_by("level")
+    assert _shown(ledger) == ["灭火器过期", "液化气钢瓶无防倾倒"]
+    assert ledger.table.sort_column_index == 5 and ledger.table.sort_ascending
+    ledger.sort_by("level")  # again: the other way round
+    assert _shown(ledger) == ["液化气钢瓶无防倾倒", "灭火器过期"]
+
+    ledger.grid.value = "grid-1"
+    ledger.source.value = "grid_patrol"
+    ledger.apply()
+    assert ledger.data.counts.total == 2
+    ledger.grid.value = "grid-3"
+    ledger.apply()
+    assert ledger.data.counts.total == 0
+    ledger.clear()
+    assert ledger.data.counts.total == 2 and ledger.grid.value == ""
+
+    ledger.date_from.value = "2025-13-01"  # not a date: marked, the rows stay as they were
+    ledger.apply()
+    assert ledger.date_from.error and ledger.data.counts.total == 2
+    assert office.toasts[-1] == "筛选条件有误：date_from"
+    ledger.date_from.value, ledger.date_to.value = "2030-01-02", "2030-01-01"
+    ledger.apply()
+    assert office.toasts[-1] == "开始日期晚于结束日期"
+    ledger.date_from.value, ledger.date_to.value = "2000-01-01", "2000-12-31"
+    ledger.apply()
+    assert ledger.date_from.error is None and ledger.data.counts.total == 0
+
+
+def _shown(ledger: LedgerView) -> list[str]:
+    """The titles in the table's rows, top to bottom, as the screen shows them."""
+    return [row.cells[4].content.content.value for row in ledger.table.rows]

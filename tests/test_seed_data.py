@@ -421,6 +421,10 @@ def test_enterprise1_has_open_hazards(demo: DemoData, states: dict[str, HazardSt
     own = [s for s in states.values() if s.reported and s.reported.enterprise_id == unit]
     assert any(s.status == HazardStatus.open and s.is_overdue(DEMO_TODAY) for s in own)
     assert any(s.status == HazardStatus.rectified for s in own)
+    # the office's walk-through starts from an overdue major nobody has escalated yet
+    assert any(
+        s.level == "major" and s.is_overdue(DEMO_TODAY) and s.escalation is None for s in own
+    )
 
 
 def test_reviews(parsed: list[AnyRecord]) -> None:

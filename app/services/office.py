@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from pydantic import ValidationError
 from sqlite_utils import Database
 
 from app.reports.device import ledger_xlsx_from_store, notice_pdf_from_store, summary_from_store
@@ -13,7 +14,9 @@ from app.store.reports import load_report_data
 from domain.ledger import LedgerFilter, LedgerRow, ledger_rows
 from domain.lifecycle import HazardStatus
 from domain.report_data import DEFAULT_ZONE
-from domain.statistics import Summary
+from domain.statistics import PeriodFigures, ScopeFigures, Summary
+
+LEDGER_PAGE = 200  # rows shown on screen; the export holds every row
 
 
 @dataclass(frozen=True)
@@ -32,21 +35,42 @@ class Ledger:
     rows: list[LedgerRow]
     counts: LedgerCounts
     communities: list[tuple[str, str]] = field(default_factory=list)  # (id, name)
+    grids: list[tuple[str, str]] = field(default_factory=list)  # (id, name)
+    sectors: list[str] = field(default_factory=list)
 
 
-def make_filter(
-    community_id: str | None = None,
-    level: str | None = None,
-    status: str | None = None,
-    overdue: bool | None = None,
-) -> LedgerFilter:
-    """A ledger filter from the screen's choices (empty strings mean "any")."""
-    return LedgerFilter(
-        community_id=community_id or None,
-        level=level or None,  # type: ignore[arg-type]
-        status=status or None,  # type: ignore[arg-type]
-        overdue=overdue,
-    )
+class FilterError(ValueError):
+    """A ledger filter the screen or a link could not take; the message is for the user."""
+
+
+FILTER_FIELDS = tuple(LedgerFilter.model_fields)
+
+
+def make_filter(**choices: object) -> LedgerFilter:
+    """A ledger filter from the screen's choices or a link's query (empty means "any").
+
+    Unknown names and values that do not parse raise ``FilterError`` with a Chinese message.
+    """
+    given = {k: v for k, v in choices.items() if v not in (None, "")}
+    unknown = sorted(set(given) - set(FILTER_FIELDS))
+    if unknown:
+        raise FilterError(f"不认识的筛选条件：{'、'.join(unknown)}")
+    try:
+        return LedgerFilter.model_validate(given)
+    except ValidationError as err:
+        names = sorted({str(e["loc"][0]) for e in err.errors() if e["loc"]})
+        if not names:
+            raise FilterError("开始日期晚于结束日期") from err
+        raise FilterError(f"筛选条件有误：{'、'.join(names)}") from err
+
+
+def filter_query(chosen: LedgerFilter) -> str:
+    """The filter as a route query (``?level=major&overdue=true``), for links to the ledger."""
+    parts = []
+    for name, value in chosen.model_dump(exclude_none=True).items():
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        parts.append(f"{name}={text}")
+    return "?" + "&".join(parts) if parts else ""
 
 
 def ledger(
@@ -68,7 +92,26 @@ def ledger(
         rows=ledger_rows(data, chosen, today=today, tz=tz),
         counts=counts,
         communities=[(c.id, c.name) for c in data.communities],
+        grids=[(g.id, g.name) for g in data.grids],
+        sectors=sorted({t for e in data.enterprises for t in e.sector_tags}),
     )
+
+
+SORT_KEYS = {
+    "number": lambda r: r.number,
+    "enterprise": lambda r: r.enterprise_name,
+    "community": lambda r: r.community,
+    "found": lambda r: r.inspected_on,
+    "level": lambda r: r.level,
+    "deadline": lambda r: (r.deadline is None, r.deadline or dt.date.max),
+    "status": lambda r: r.status,
+    "overdue": lambda r: r.overdue_days or 0,
+}
+
+
+def sort_rows(rows: list[LedgerRow], key: str, ascending: bool) -> list[LedgerRow]:
+    """The ledger's rows sorted by one column; ties keep the order found."""
+    return sorted(rows, key=SORT_KEYS[key], reverse=not ascending)
 
 
 def ledger_xlsx(db: Database, chosen: LedgerFilter, today: dt.date) -> bytes:
@@ -79,5 +122,56 @@ def notice_pdf(db: Database, files: BlobFiles, inspection_id: str) -> bytes:
     return notice_pdf_from_store(db, files, inspection_id)
 
 
-def dashboard(db: Database, today: dt.date) -> Summary:
-    return summary_from_store(db, today=today)
+def dashboard(db: Database, today: dt.date, year: int | None = None) -> Summary:
+    return summary_from_store(db, today=today, year=year)
+
+
+def years_held(db: Database, today: dt.date) -> list[int]:
+    """Years with an inspection or a hazard on this device, newest first (always this year)."""
+    data = load_report_data(db)
+    years = {today.year}
+    years |= {i.started_at.astimezone(DEFAULT_ZONE).year for i in data.inspections}
+    years |= {c.found_on(DEFAULT_ZONE).year for c in data.cases}
+    return sorted(years, reverse=True)
+
+
+def scope_of(summary: Summary, community_id: str | None) -> ScopeFigures:
+    """The sub-district's figures, or one community's."""
+    if community_id:
+        for scope in summary.communities:
+            if scope.community_id == community_id:
+                return scope
+    return summary.subdistrict
+
+
+@dataclass(frozen=True)
+class MonthBar:
+    """One month of the dashboard's chart."""
+
+    label: str  # "3月"
+    general: int
+    major: int
+    closed: int
+    inspections: int
+
+
+def month_bars(months: list[PeriodFigures]) -> list[MonthBar]:
+    return [
+        MonthBar(
+            label=f"{int(m.period[-2:])}月",
+            general=m.general_found,
+            major=m.major_found,
+            closed=m.closed,
+            inspections=m.inspections,
+        )
+        for m in months
+    ]
+
+
+def overdue_majors(
+    db: Database, today: dt.date, community_id: str | None = None, limit: int = 20
+) -> list[LedgerRow]:
+    """Major hazards overdue today, the longest overdue first (the dashboard's drill-down)."""
+    chosen = make_filter(level="major", overdue=True, community_id=community_id)
+    rows = ledger(db, chosen, today).rows
+    return sort_rows(rows, "overdue", ascending=False)[:limit]

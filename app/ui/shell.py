@@ -7,6 +7,7 @@ import logging
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import flet as ft
 
@@ -133,6 +134,8 @@ def show(ui: PageUi, route: str) -> None:
     view_cls, params = found
     if view_cls is HomeView:
         view_cls = home_screen(str(ui.account.user.role))
+    if getattr(view_cls, "takes_query", False):  # e.g. the ledger opened from the dashboard
+        params = {**params, "query": dict(parse_qsl(route.partition("?")[2]))}
     try:
         screen = view_cls(ui, **params)
         view = screen.build()

@@ -1218,8 +1218,17 @@ class _Builder:
         self._inspection(unit, found, self.templates["GM10-MAJOR"], [forced], "special")
 
     def _enterprise1_story(self, unit: _Unit) -> None:
-        """enterprise1: one hazard rectified awaiting re-check, one overdue, one open."""
+        """enterprise1: one hazard rectified awaiting re-check, one overdue, one open, and a
+        major hazard overdue that nobody has escalated yet (the office's walk-through: find it
+        on the dashboard, list it, enterprise1 rectifies, the office closes it)."""
         today, template = self.today, self.templates["CATERING-GAS"]
+        self._inspection(
+            unit,
+            today - timedelta(days=24),
+            template,
+            [_Forced("CG-3-03", "major", _fixed_plan(14, []))],
+            "special",
+        )
         rectified = [_step_on("rectified", today - timedelta(days=3))]
         self._inspection(
             unit,

@@ -21,11 +21,14 @@ from app.services.review import (
 )
 from app.services.visit import VisitError
 from app.store.blobs import thumbnail
+from app.ui.components.charts import month_chart, rate_chart
 from app.ui.components.common import TOUCH, heading, sid
 from app.ui.components.nav import office_frame, role
 from app.ui.components.sync_bar import SyncBar
 from app.ui.context import Ui
 from domain.ledger import LedgerFilter
+
+QUEUE_PAGE = 100  # newest first; a long backlog is worked from the top
 
 
 def _pct(value: float | None) -> str:
@@ -75,18 +78,36 @@ class ReviewQueueView:
         if self.ui.sync is not None:
             self.sync_bar.show(self.ui.sync.status())
         tiles: list[ft.Control] = []
-        for i, e in enumerate(self.entries):
+        for i, e in enumerate(self.entries[:QUEUE_PAGE]):
             results = t(
                 "review_results", p=e.passed, f=e.failed, n=e.na, h=e.hazards, photos=e.photos
             )
             extra = f" · {t('refused_short')}" if e.refused else ""
+            subtitle: ft.Control = ft.Text(f"{e.number or t('provisional')} · {results}{extra}")
+            if e.supersedes is not None:  # a correction (更正) of an inspection sent back
+                subtitle = ft.Column(
+                    [
+                        sid(
+                            f"review-correction-{i}",
+                            ft.Text(
+                                t("correction_of", ref=e.supersedes.label),
+                                color=ft.Colors.ORANGE_900,
+                                weight=ft.FontWeight.BOLD,
+                            ),
+                        ),
+                        subtitle,
+                    ],
+                    spacing=2,
+                )
             tiles.append(
                 sid(
                     f"review-{i}",
                     ft.ListTile(
-                        leading=ft.Icon(ft.Icons.ASSIGNMENT),
+                        leading=ft.Icon(
+                            ft.Icons.EDIT_NOTE if e.supersedes else ft.Icons.ASSIGNMENT
+                        ),
                         title=ft.Text(f"{e.enterprise_name} · {e.finished_at:%Y-%m-%d %H:%M}"),
-                        subtitle=ft.Text(f"{e.number or t('provisional')} · {results}{extra}"),
+                        subtitle=subtitle,
                         on_click=lambda _, r=e.inspection_id: self.ui.go(f"/office/review/{r}"),
                     ),
                 )
@@ -96,6 +117,14 @@ class ReviewQueueView:
             heading(t("review_queue", n=len(self.entries))),
             *(tiles or [ft.Text(t("none"), color=ft.Colors.GREY_600)]),
         ]
+        if len(self.entries) > QUEUE_PAGE:
+            body.append(
+                ft.Text(
+                    t("queue_more", shown=QUEUE_PAGE, total=len(self.entries)),
+                    size=12,
+                    color=ft.Colors.GREY_700,
+                )
+            )
         return office_frame(self.ui, self.route, t("office_reviews"), body, 0)
 
 
@@ -186,6 +215,34 @@ class ReviewView:
                 ),
             ),
         ]
+        if d.supersedes is not None:
+            body.append(
+                sid(
+                    "review-supersedes",
+                    ft.Container(
+                        ft.Text(
+                            t("correction_of", ref=d.supersedes.label),
+                            color=ft.Colors.ORANGE_900,
+                            weight=ft.FontWeight.BOLD,
+                        ),
+                        on_click=lambda _, r=d.supersedes.id: self.ui.go(f"/office/review/{r}"),
+                    ),
+                )
+            )
+        for i, later in enumerate(d.superseded_by):
+            body.append(
+                sid(
+                    f"review-superseded-by-{i}",
+                    ft.Container(
+                        ft.Text(
+                            t("superseded_by", ref=later.label),
+                            color=ft.Colors.ORANGE_900,
+                            weight=ft.FontWeight.BOLD,
+                        ),
+                        on_click=lambda _, r=later.id: self.ui.go(f"/office/review/{r}"),
+                    ),
+                )
+            )
         if rec.summary:
             body.append(ft.Text(f"{t('summary')}：{rec.summary}"))
         body.append(heading(t("items")))
@@ -245,7 +302,7 @@ class ReviewView:
                         weight=ft.FontWeight.BOLD,
                     )
                 )
-        elif role(self.ui) == "office":  # admin pushes nothing
+        elif role(self.ui) == "office" and not d.superseded_by:  # admin pushes nothing
             body += [
                 sid("review-comment", self.comment),
                 ft.Row(
@@ -275,61 +332,134 @@ class ReviewView:
         return office_frame(self.ui, self.route, t("review"), body, 0, back="/office/reviews")
 
 
-class LedgerView:
-    route = "/office/ledger"
+LEVELS = ("general", "major")
+STATUSES = ("open", "rectified", "closed", "voided")
+SOURCES = ("grid_patrol", "supervision", "complaint", "self_check", "other")
+# (column text key, sort key or None)
+LEDGER_COLUMNS = (
+    ("col_number", "number"),
+    ("col_enterprise", "enterprise"),
+    ("col_community", "community"),
+    ("col_found", "found"),
+    ("col_title", None),
+    ("col_level", "level"),
+    ("col_deadline", "deadline"),
+    ("col_status", "status"),
+    ("col_overdue", "overdue"),
+    ("col_escalation", None),
+)
 
-    def __init__(self, ui: Ui) -> None:
+
+class LedgerView:
+    """隐患台账: every filter of the ledger, sortable columns, counts, export of the same rows."""
+
+    route = "/office/ledger"
+    takes_query = True
+
+    def __init__(self, ui: Ui, query: dict[str, str] | None = None) -> None:
         self.ui = ui
         t = ui.t
-        any_ = ft.DropdownOption(key="", text=t("any"))
+        start = LedgerFilter()
+        try:
+            start = office_service.make_filter(**(query or {}))
+        except office_service.FilterError as err:  # a bad link: say so, show everything
+            ui.toast(str(err))
         self.data = office_service.ledger(ui.account.db, LedgerFilter(), clock.today())
-        self.community = ft.Dropdown(
-            label=t("filter_community"),
-            value="",
-            width=180,
-            options=[any_, *(ft.DropdownOption(key=k, text=v) for k, v in self.data.communities)],
-            on_select=self.apply,
+        self.sort_key: str | None = None
+        self.ascending = True
+
+        def choice(
+            label: str, value: str | None, options: list[tuple[str, str]], width: int
+        ) -> ft.Dropdown:
+            return ft.Dropdown(
+                label=t(label),
+                value=value or "",
+                width=width,
+                options=[
+                    ft.DropdownOption(key="", text=t("any")),
+                    *(ft.DropdownOption(key=k, text=v) for k, v in options),
+                ],
+                on_select=self.apply,
+            )
+
+        self.community = choice("filter_community", start.community_id, self.data.communities, 180)
+        self.grid = choice("filter_grid", start.grid_id, self.data.grids, 180)
+        self.sector = choice(
+            "filter_sector", start.sector, [(x, x) for x in self.data.sectors], 180
         )
-        self.level = ft.Dropdown(
-            label=t("filter_level"),
-            value="",
-            width=150,
-            options=[
-                any_,
-                ft.DropdownOption(key="general", text=t("general")),
-                ft.DropdownOption(key="major", text=t("major")),
-            ],
-            on_select=self.apply,
+        self.level = choice("filter_level", start.level, [(k, t(k)) for k in LEVELS], 150)
+        self.status = choice(
+            "filter_status", start.status, [(k, t(f"status_{k}")) for k in STATUSES], 170
         )
-        self.status = ft.Dropdown(
-            label=t("filter_status"),
-            value="",
+        self.source = choice(
+            "filter_source", start.source, [(k, t(f"source_{k}")) for k in SOURCES], 170
+        )
+        self.overdue = ft.Checkbox(
+            label=t("filter_overdue"), value=bool(start.overdue), on_change=self.apply
+        )
+        self.date_from = ft.TextField(
+            label=t("filter_date_from"),
+            value=start.date_from.isoformat() if start.date_from else "",
             width=170,
-            options=[
-                any_,
-                *(
-                    ft.DropdownOption(key=s, text=t(f"status_{s}"))
-                    for s in ("open", "rectified", "closed", "voided")
-                ),
-            ],
-            on_select=self.apply,
+            dense=True,
+            on_submit=self.apply,
+            on_blur=self.apply,
         )
-        self.overdue = ft.Checkbox(label=t("filter_overdue"), value=False, on_change=self.apply)
+        self.date_to = ft.TextField(
+            label=t("filter_date_to"),
+            value=start.date_to.isoformat() if start.date_to else "",
+            width=170,
+            dense=True,
+            on_submit=self.apply,
+            on_blur=self.apply,
+        )
         self.counts = ft.Text("")
+        self.more = ft.Text("", size=12, color=ft.Colors.GREY_700)
         self.table = ft.DataTable(columns=[], rows=[])
         self.apply()
 
     def chosen(self) -> LedgerFilter:
-        return office_service.make_filter(
-            community_id=self.community.value or None,
-            level=self.level.value or None,
-            status=self.status.value or None,
-            overdue=True if self.overdue.value else None,
-        )
+        """The filter on screen; a date that does not parse is marked next to its field."""
+        self.date_from.error = self.date_to.error = None
+        try:
+            return office_service.make_filter(
+                community_id=self.community.value,
+                grid_id=self.grid.value,
+                sector=self.sector.value,
+                level=self.level.value,
+                status=self.status.value,
+                source=self.source.value,
+                overdue=True if self.overdue.value else None,
+                date_from=(self.date_from.value or "").strip(),
+                date_to=(self.date_to.value or "").strip(),
+            )
+        except office_service.FilterError as err:
+            self.date_from.error = self.ui.t("date_format")
+            self.date_to.error = self.ui.t("date_format")
+            self.ui.toast(str(err))
+            raise
+
+    def clear(self, _: Any = None) -> None:
+        for box in (self.community, self.grid, self.sector, self.level, self.status, self.source):
+            box.value = ""
+        self.overdue.value = False
+        self.date_from.value = self.date_to.value = ""
+        self.apply()
+
+    def sort_by(self, key: str) -> None:
+        """Tap a header: sort by it; tap again: the other way round."""
+        self.ascending = not self.ascending if self.sort_key == key else True
+        self.sort_key = key
+        self.apply()
 
     def apply(self, _: Any = None) -> None:
         t = self.ui.t
-        self.data = office_service.ledger(self.ui.account.db, self.chosen(), clock.today())
+        try:
+            chosen = self.chosen()
+        except office_service.FilterError:
+            self.ui.refresh()
+            return
+        self.data = office_service.ledger(self.ui.account.db, chosen, clock.today())
         c = self.data.counts
         self.counts.value = t(
             "ledger_counts",
@@ -341,24 +471,30 @@ class LedgerView:
             overdue=c.overdue,
             major=c.major,
         )
-        headers = (
-            "col_number",
-            "col_enterprise",
-            "col_community",
-            "col_title",
-            "col_level",
-            "col_deadline",
-            "col_status",
-            "col_overdue",
-            "col_escalation",
+        rows = self.data.rows
+        if self.sort_key is not None:
+            rows = office_service.sort_rows(rows, self.sort_key, self.ascending)
+        shown = rows[: office_service.LEDGER_PAGE]
+        self.more.value = (
+            t("ledger_more", shown=len(shown), total=len(rows)) if len(rows) > len(shown) else ""
         )
-        self.table.columns = [ft.DataColumn(ft.Text(t(h))) for h in headers]
+        self.table.columns = [
+            ft.DataColumn(
+                ft.Text(t(label)),
+                on_sort=(lambda _, k=key: self.sort_by(k)) if key else None,
+            )
+            for label, key in LEDGER_COLUMNS
+        ]
+        keys = [key for _, key in LEDGER_COLUMNS]
+        self.table.sort_column_index = keys.index(self.sort_key) if self.sort_key else None
+        self.table.sort_ascending = self.ascending
         self.table.rows = [
             ft.DataRow(
                 cells=[
                     ft.DataCell(ft.Text(r.number, size=12)),
                     ft.DataCell(ft.Text(r.enterprise_name)),
                     ft.DataCell(ft.Text(r.community)),
+                    ft.DataCell(ft.Text(r.inspected_on.isoformat(), size=12)),
                     ft.DataCell(sid(f"ledger-row-{i}", ft.Text(r.title))),
                     ft.DataCell(ft.Text(r.level)),
                     ft.DataCell(ft.Text(r.deadline.isoformat() if r.deadline else "")),
@@ -373,7 +509,7 @@ class LedgerView:
                 ],
                 on_select_change=lambda _, h=r.hazard_id: self.open(h),
             )
-            for i, r in enumerate(self.data.rows)
+            for i, r in enumerate(shown)
         ]
         self.ui.refresh()
 
@@ -384,7 +520,10 @@ class LedgerView:
         return office_service.ledger_xlsx(self.ui.account.db, self.chosen(), clock.today())
 
     def export(self, _: Any = None) -> None:
-        data = self.xlsx()
+        try:
+            data = self.xlsx()
+        except office_service.FilterError:
+            return
         if self.ui.page is not None:
             self.ui.page.run_task(self.ui.save_file, f"ledger-{clock.today()}.xlsx", data)
 
@@ -393,9 +532,20 @@ class LedgerView:
         filters = ft.Row(
             [
                 sid("filter-community", self.community),
+                sid("filter-grid", self.grid),
+                sid("filter-sector", self.sector),
                 sid("filter-level", self.level),
                 sid("filter-status", self.status),
+                sid("filter-source", self.source),
+                sid("filter-date-from", self.date_from),
+                sid("filter-date-to", self.date_to),
                 sid("filter-overdue", self.overdue),
+                sid(
+                    "filter-clear",
+                    ft.TextButton(
+                        t("clear_filters"), icon=ft.Icons.FILTER_ALT_OFF, on_click=self.clear
+                    ),
+                ),
                 sid(
                     "export-ledger",
                     ft.OutlinedButton(
@@ -410,58 +560,190 @@ class LedgerView:
         body: list[ft.Control] = [
             filters,
             sid("ledger-counts", self.counts),
+            self.more,
             ft.Row([self.table], scroll=ft.ScrollMode.AUTO),
         ]
         return office_frame(self.ui, self.route, t("office_ledger"), body, 1)
 
 
+def _card(key: str, label: str, value: str, target: str | None, ui: Ui) -> ft.Control:
+    """One headline figure; with a target it opens the ledger rows behind it."""
+    column = [
+        ft.Text(label, size=12, color=ft.Colors.BLUE_GREY_700),
+        ft.Text(value, size=22, weight=ft.FontWeight.BOLD),
+    ]
+    if target is not None:
+        column.append(ft.Text(ui.t("see_rows"), size=11, color=ft.Colors.BLUE_700))
+    return sid(
+        key,
+        ft.Container(
+            ft.Column(column, spacing=2),
+            width=160,
+            padding=12,
+            border_radius=8,
+            bgcolor=ft.Colors.BLUE_50,
+            on_click=(lambda _: ui.go(target)) if target is not None else None,
+            ink=target is not None,
+        ),
+    )
+
+
 class DashboardView:
+    """统计: the sub-district or one community, one year; figures, charts, the drill-downs."""
+
     route = "/office/dashboard"
+    takes_query = True
 
-    def __init__(self, ui: Ui) -> None:
+    def __init__(self, ui: Ui, query: dict[str, str] | None = None) -> None:
         self.ui = ui
-        self.summary = office_service.dashboard(ui.account.db, clock.today())
+        query = query or {}
+        today = clock.today()
+        self.years = office_service.years_held(ui.account.db, today)
+        year = int(query["year"]) if query.get("year", "").isdigit() else today.year
+        self.year = year if year in self.years else today.year
+        self.summary = office_service.dashboard(ui.account.db, today, self.year)
+        known = {c.community_id for c in self.summary.communities}
+        chosen = query.get("community_id") or None
+        self.community_id = chosen if chosen in known else None
+        self.scope = office_service.scope_of(self.summary, self.community_id)
+        self.overdue_majors = office_service.overdue_majors(ui.account.db, today, self.community_id)
 
-    def figures(self) -> list[tuple[str, str, str]]:
-        """(semantics id, label, value) of the sub-district's headline figures."""
+    def ledger_link(self, **choices: object) -> str:
+        """The ledger's route for these choices within the dashboard's community."""
+        chosen = office_service.make_filter(community_id=self.community_id, **choices)
+        return "/office/ledger" + office_service.filter_query(chosen)
+
+    def choose(self, year: int | None = None, community_id: str | None = None) -> None:
+        """Another year or scope: the dashboard's route carries both."""
+        year = year if year is not None else self.year
+        parts = [f"year={year}"]
+        if community_id:
+            parts.append(f"community_id={community_id}")
+        self.ui.go(f"{self.route}?{'&'.join(parts)}")
+
+    def figures(self) -> list[tuple[str, str, str, str | None]]:
+        """(semantics id, label, value, ledger link) of the chosen scope's headline figures."""
         t = self.ui.t
-        s = self.summary.subdistrict
-        y = s.year
+        s, y = self.scope, self.scope.year
+        first, last = f"{self.year}-01-01", f"{self.year}-12-31"
+        stock_end = f"{self.summary.rules.stock_until_year}-12-31"
         return [
-            ("fig-coverage", t("coverage"), _pct(y.coverage)),
-            ("fig-inspections", t("inspections_n"), str(y.inspections)),
-            ("fig-general", t("found_general"), str(y.general_found)),
-            ("fig-major", t("found_major"), str(y.major_found)),
-            ("fig-rectification", t("rectification_rate"), _pct(y.rectification_rate)),
-            ("fig-on-time", t("on_time_rate"), _pct(y.on_time_rate)),
-            ("fig-overdue", t("overdue_now"), str(s.overdue_now)),
-            ("fig-stock", t("major_stock"), str(s.major_stock)),
-            ("fig-increment", t("major_increment"), str(s.major_increment)),
-            ("fig-clearance", t("dynamic_clearance"), t("yes" if s.dynamic_clearance else "no")),
+            ("fig-coverage", t("coverage"), _pct(y.coverage), None),
+            ("fig-inspections", t("inspections_n"), str(y.inspections), None),
+            (
+                "fig-general",
+                t("found_general"),
+                str(y.general_found),
+                self.ledger_link(level="general", date_from=first, date_to=last),
+            ),
+            (
+                "fig-major",
+                t("found_major"),
+                str(y.major_found),
+                self.ledger_link(level="major", date_from=first, date_to=last),
+            ),
+            ("fig-rectification", t("rectification_rate"), _pct(y.rectification_rate), None),
+            ("fig-on-time", t("on_time_rate"), _pct(y.on_time_rate), None),
+            ("fig-overdue", t("overdue_now"), str(s.overdue_now), self.ledger_link(overdue=True)),
+            (
+                "fig-overdue-major",
+                t("overdue_majors_now"),
+                str(s.overdue_majors_now),
+                self.ledger_link(level="major", overdue=True),
+            ),
+            (
+                "fig-stock",
+                t("major_stock"),
+                str(s.major_stock),
+                self.ledger_link(level="major", date_to=stock_end),
+            ),
+            ("fig-increment", t("major_increment"), str(s.major_increment), None),
+            (
+                "fig-clearance",
+                t("dynamic_clearance"),
+                t("yes" if s.dynamic_clearance else "no"),
+                None,
+            ),
         ]
 
-    def build(self) -> ft.View:
+    def _pickers(self) -> ft.Row:
         t = self.ui.t
-        cards = [
+        year = ft.Dropdown(
+            label=t("year"),
+            value=str(self.year),
+            width=120,
+            options=[ft.DropdownOption(key=str(y), text=str(y)) for y in self.years],
+            on_select=lambda e: self.choose(int(e.control.value), self.community_id),
+        )
+        scope = ft.Dropdown(
+            label=t("scope"),
+            value=self.community_id or "",
+            width=200,
+            options=[
+                ft.DropdownOption(key="", text=t("subdistrict")),
+                *(
+                    ft.DropdownOption(key=c.community_id or "", text=c.name)
+                    for c in self.summary.communities
+                ),
+            ],
+            on_select=lambda e: self.choose(self.year, e.control.value or None),
+        )
+        return ft.Row([sid("dash-year", year), sid("dash-scope", scope)], spacing=12, wrap=True)
+
+    def _overdue_list(self) -> list[ft.Control]:
+        t = self.ui.t
+        if not self.overdue_majors:
+            return [ft.Text(t("none"), color=ft.Colors.GREY_600)]
+        return [
             sid(
-                key,
-                ft.Container(
-                    ft.Column(
-                        [
-                            ft.Text(label, size=12, color=ft.Colors.BLUE_GREY_700),
-                            ft.Text(value, size=22, weight=ft.FontWeight.BOLD),
-                        ],
-                        spacing=2,
+                f"overdue-major-{i}",
+                ft.ListTile(
+                    leading=ft.Icon(ft.Icons.WARNING_AMBER, color=ft.Colors.RED_700),
+                    title=ft.Text(f"{r.enterprise_name} · {r.title}"),
+                    subtitle=ft.Text(
+                        t("overdue_line", number=r.number, community=r.community, n=r.overdue_days)
+                        + (f" · {r.escalation}" if r.escalation else "")
                     ),
-                    width=160,
-                    padding=12,
-                    border_radius=8,
-                    bgcolor=ft.Colors.BLUE_50,
+                    on_click=lambda _, h=r.hazard_id: self.ui.go(f"/hazard/{h}"),
                 ),
             )
-            for key, label, value in self.figures()
+            for i, r in enumerate(self.overdue_majors)
         ]
-        ranking = ft.DataTable(
+
+    def _month_table(self) -> ft.DataTable:
+        t = self.ui.t
+        headers = (
+            "col_month",
+            "inspections_n",
+            "found_general",
+            "found_major",
+            "col_closed",
+            "rectification_rate",
+            "col_overdue_n",
+        )
+        return ft.DataTable(
+            columns=[ft.DataColumn(ft.Text(t(h)), numeric=i > 0) for i, h in enumerate(headers)],
+            rows=[
+                ft.DataRow(
+                    cells=[
+                        ft.DataCell(ft.Text(m.period)),
+                        ft.DataCell(ft.Text(str(m.inspections))),
+                        ft.DataCell(ft.Text(str(m.general_found))),
+                        ft.DataCell(ft.Text(str(m.major_found))),
+                        ft.DataCell(ft.Text(str(m.closed))),
+                        ft.DataCell(
+                            ft.Text(_pct(m.rectification_rate if m.hazards_found else None))
+                        ),
+                        ft.DataCell(ft.Text(str(m.overdue))),
+                    ]
+                )
+                for m in self.scope.months
+            ],
+        )
+
+    def _ranking(self) -> ft.DataTable:
+        t = self.ui.t
+        return ft.DataTable(
             columns=[
                 ft.DataColumn(ft.Text(t(k)))
                 for k in (
@@ -486,17 +768,46 @@ class DashboardView:
                         ft.DataCell(ft.Text(_pct(r.on_time_rate))),
                         ft.DataCell(ft.Text(_pct(r.coverage))),
                         ft.DataCell(ft.Text(str(r.major_found))),
-                    ]
+                    ],
+                    on_select_change=lambda _, c=r.community_id: self.choose(self.year, c),
                 )
                 for r in self.summary.ranking
             ],
         )
+
+    def build(self) -> ft.View:
+        t = self.ui.t
+        cards = [
+            _card(key, label, value, target, self.ui)
+            for key, label, value, target in self.figures()
+        ]
+        labels = {"general": t("general"), "major": t("major"), "closed": t("col_closed")}
+        ranking = self.summary.ranking
         body: list[ft.Control] = [
+            self._pickers(),
             heading(
-                t("dashboard_title", year=self.summary.year, today=self.summary.today.isoformat())
+                t(
+                    "dashboard_title",
+                    year=self.summary.year,
+                    today=self.summary.today.isoformat(),
+                )
+                + f" · {self.scope.name}"
             ),
             ft.Row(cards, wrap=True, spacing=12, run_spacing=12),
+            heading(t("overdue_majors_list", n=self.scope.overdue_majors_now)),
+            *self._overdue_list(),
+            heading(t("by_month")),
+            sid("chart-months", month_chart(office_service.month_bars(self.scope.months), labels)),
+            ft.Row([sid("month-table", self._month_table())], scroll=ft.ScrollMode.AUTO),
             heading(t("ranking")),
-            ft.Row([sid("ranking", ranking)], scroll=ft.ScrollMode.AUTO),
+            sid(
+                "chart-ranking",
+                rate_chart(
+                    [r.name for r in ranking],
+                    [r.rectification_rate for r in ranking],
+                    t("rectification_rate"),
+                ),
+            ),
+            ft.Row([sid("ranking", self._ranking())], scroll=ft.ScrollMode.AUTO),
         ]
         return office_frame(self.ui, self.route, t("office_dashboard"), body, 2)

@@ -1,9 +1,14 @@
-"""The office's review of synced inspections: the queue, one inspection in full, the decision."""
+"""The office's review of synced inspections: the queue, one inspection in full, the decision.
+
+A correction (更正) of a returned inspection is a new inspection that ``supersedes`` it: it
+comes into the queue as a new item marked as a correction of the earlier one, and the
+earlier one is no longer listed to its inspector as needing work.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
@@ -23,6 +28,18 @@ INTEGRITY_BAD = "内容与签名不一致"
 
 
 @dataclass(frozen=True)
+class InspectionRef:
+    """Another inspection named on a screen: its 文号 once the server gave one."""
+
+    id: str
+    number: str | None
+
+    @property
+    def label(self) -> str:
+        return self.number or self.id[:8]
+
+
+@dataclass(frozen=True)
 class QueueEntry:
     inspection_id: str
     enterprise_name: str
@@ -34,6 +51,7 @@ class QueueEntry:
     hazards: int
     photos: int
     refused: bool
+    supersedes: InspectionRef | None = None  # set when this is a correction (更正)
 
 
 @dataclass(frozen=True)
@@ -56,6 +74,8 @@ class InspectionDetail:
     integrity_ok: bool
     integrity_text: str
     reviews: list[Review]
+    supersedes: InspectionRef | None = None  # the inspection this correction replaces
+    superseded_by: list[InspectionRef] = field(default_factory=list)  # its correction(s)
 
 
 def _counts(record: Inspection) -> tuple[int, int, int]:
@@ -73,8 +93,15 @@ def _number(db: Database, record_id: str) -> str | None:
     return (row or {}).get("number")
 
 
+def _ref(db: Database, inspection_id: str | None) -> InspectionRef | None:
+    return (
+        None if inspection_id is None else InspectionRef(inspection_id, _number(db, inspection_id))
+    )
+
+
 def review_queue(db: Database) -> list[QueueEntry]:
-    """Synced inspections without a review, newest first."""
+    """Synced inspections without a review (a superseded one is not), newest first; a
+    correction says which inspection it replaces."""
     out = []
     for record in office_store.unreviewed_inspections(db):
         passed, failed, na = _counts(record)
@@ -90,6 +117,7 @@ def review_queue(db: Database) -> list[QueueEntry]:
                 hazards=len(office_store.hazards_reported_in(db, record.id)),
                 photos=len(record._photo_refs()),
                 refused=record.refusal is not None,
+                supersedes=_ref(db, record.supersedes),
             )
         )
     out.sort(key=lambda e: (e.finished_at, e.inspection_id), reverse=True)
@@ -125,6 +153,11 @@ def inspection_detail(db: Database, inspection_id: str) -> InspectionDetail:
         integrity_ok=not problems,
         integrity_text=INTEGRITY_OK if not problems else INTEGRITY_BAD,
         reviews=office_store.reviews_of(db, record.id),
+        supersedes=_ref(db, record.supersedes),
+        superseded_by=[
+            InspectionRef(c.id, _number(db, c.id))
+            for c in office_store.corrections_of(db, record.id)
+        ],
     )
 
 
@@ -134,10 +167,12 @@ def blob_bytes(files: BlobFiles, sha256: str) -> bytes | None:
 
 
 def returned_to(db: Database, user_id: str) -> list[tuple[Inspection, Review]]:
-    """Inspections by this inspector that the office returned (newest review first)."""
+    """Inspections by this inspector that the office returned and no correction replaces yet
+    (newest review first)."""
     out = []
+    superseded = office_store.superseded_ids(db)
     for review in office_store.all_reviews(db):
-        if review.decision != "returned":
+        if review.decision != "returned" or review.inspection_id in superseded:
             continue
         record = office_store.inspection(db, review.inspection_id)
         if record is not None and user_id in record.inspector_ids:
@@ -163,6 +198,8 @@ class ReviewService:
             raise VisitError("本机没有这次检查")
         if office_store.reviews_of(self.db, inspection_id):
             raise VisitError("这次检查已经审核过")
+        if office_store.corrections_of(self.db, inspection_id):
+            raise VisitError("这次检查已被更正取代，请审核更正后的检查")
         data = seal(
             "review",
             {

@@ -3,6 +3,10 @@
 The draft is plain JSON in the ``drafts`` table (one row, rewritten on every change), so
 killing the app at any moment loses nothing; photos and signature images are stored as
 blobs the moment they are taken.
+
+A correction of a returned inspection (``app.services.correction``) is such a draft too,
+marked ``supersedes``; it also carries ``correction`` (the office's comment, the hazards the
+original reported, which stay and are not reported again) and is sealed by the same submit.
 """
 
 from __future__ import annotations
@@ -347,8 +351,12 @@ class VisitService:
     # ------------------------------------------------------------ submit
 
     def problems(self, draft_id: str) -> list[str]:
-        """What still stands between this draft and submitting it, in the inspector's words."""
+        """What still stands between this draft and submitting it, in the inspector's words.
+
+        In a correction, a failed item covered by a hazard the original inspection reported
+        needs no new one (that hazard stays in force)."""
         draft = self.load(draft_id)
+        covered = {h.get("item_code") for h in prior_hazards(draft)}
         template = self.template(draft)
         out = []
         unanswered = [
@@ -366,6 +374,7 @@ class VisitService:
             code
             for code, item in draft["items"].items()
             if item.get("result") == "fail"
+            and code not in covered
             and not any(h.get("item_code") == code for h in draft["hazards"])
         ]
         if failed_without_hazard:
@@ -377,11 +386,20 @@ class VisitService:
         return out
 
     def submit(self, draft_id: str) -> list[AnyRecord]:
-        """Seal the inspection and its hazards and queue them, in one transaction with the draft."""
+        """Seal the inspection and its hazards and queue them, in one transaction with the draft.
+
+        A correction is checked again (still returned, still this inspector's, not corrected
+        meanwhile) and sealed with ``supersedes``."""
+        draft = self.load(draft_id)
+        supersedes = draft.get("supersedes")
+        user_id = self.account.user.id
+        if supersedes:
+            from app.services.correction import correctable  # it imports this module
+
+            correctable(self.db, user_id, supersedes)
         problems = self.problems(draft_id)
         if problems:
             raise VisitError("；".join(problems))
-        draft = self.load(draft_id)
         finished = clock.now()
         items = [
             {
@@ -405,14 +423,19 @@ class VisitService:
             "template_code": template.code,
             "template_version": template.version,
             "inspection_kind": draft["inspection_kind"],
-            "inspector_ids": [self.account.user.id],
+            "inspector_ids": [
+                user_id,
+                *(i for i in draft.get("co_inspectors", []) if i != user_id),
+            ],
             "started_at": draft["started_at"],
             "finished_at": finished.isoformat(),
             "location": draft["location"],
             "location_status": draft["location_status"],
             "items": items,
-            "summary": draft["summary"] or _default_summary(items, len(draft["hazards"])),
+            "summary": draft["summary"]
+            or _default_summary(items, len(draft["hazards"]) + len(prior_hazards(draft))),
             "refusal": draft["refusal"],
+            "supersedes": supersedes,
             "signatures": [{**s, "content_hash": "0" * 64} for s in signatures],
         }
         records = [("inspection", seal("inspection", inspection))]
@@ -424,6 +447,13 @@ class VisitService:
 
     def discard(self, draft_id: str) -> None:
         drafts.discard_draft(self.db, draft_id)
+
+
+def prior_hazards(draft: dict[str, Any]) -> list[dict[str, Any]]:
+    """In a correction: the hazards the original inspection reported (read-only here)."""
+    if not draft.get("supersedes"):
+        return []
+    return list((draft.get("correction") or {}).get("prior_hazards", []))
 
 
 def _default_summary(items: list[dict[str, Any]], hazards: int) -> str:

@@ -1,4 +1,5 @@
-"""Queries the office's screens need: inspections waiting for review, reviews of an inspection."""
+"""Queries the office's screens need: inspections waiting for review, reviews of an inspection,
+and which inspection a correction (``supersedes``) replaces."""
 
 from __future__ import annotations
 
@@ -7,13 +8,33 @@ from sqlite_utils import Database
 from app.store.records import records_where
 from domain.records import Inspection, Review
 
+_SUPERSEDED = (
+    "SELECT json_extract(data, '$.supersedes') FROM records "
+    "WHERE kind = 'inspection' AND json_extract(data, '$.supersedes') IS NOT NULL"
+)
+
 
 def unreviewed_inspections(db: Database) -> list[Inspection]:
-    """Inspections the server has received that no review answers yet."""
+    """Inspections the server has received that no review answers yet and no correction
+    replaces (a correction is reviewed in their place)."""
     found = records_where(
         db,
         "kind = 'inspection' AND received_at IS NOT NULL AND id NOT IN "
-        "(SELECT inspection_id FROM records WHERE kind = 'review' AND inspection_id IS NOT NULL)",
+        "(SELECT inspection_id FROM records WHERE kind = 'review' AND inspection_id IS NOT NULL) "
+        f"AND id NOT IN ({_SUPERSEDED})",
+    )
+    return [r for r in found if isinstance(r, Inspection)]
+
+
+def superseded_ids(db: Database) -> set[str]:
+    """Ids of the inspections this device knows a correction of (made here or pulled)."""
+    return {r[0] for r in db.execute(_SUPERSEDED)}
+
+
+def corrections_of(db: Database, inspection_id: str) -> list[Inspection]:
+    """The inspections that say they supersede this one (normally one), oldest first."""
+    found = records_where(
+        db, "kind = 'inspection' AND json_extract(data, '$.supersedes') = ?", [inspection_id]
     )
     return [r for r in found if isinstance(r, Inspection)]
 

@@ -1,18 +1,27 @@
-"""Home: enterprises due, open hazards (overdue first), my drafts, and the sync bar."""
+"""Home: enterprises due, open hazards (overdue first), my drafts, and the sync bar.
+
+Inspections the office returned are listed first, each with 提交更正: a correction draft
+(``app.services.correction``) started or resumed, opened on the visit screens.
+"""
 
 from __future__ import annotations
 
 import flet as ft
 
 from app.services import clock
+from app.services.correction import CorrectionService
 from app.services.overview import due_enterprises, hazard_rows
 from app.services.review import returned_to
-from app.store.drafts import list_drafts
+from app.services.visit import VisitError
+from app.store.drafts import list_drafts, load_draft
 from app.store.reference import enterprise
-from app.ui.components.common import appbar, hazard_tile, heading, sid
+from app.ui.components.common import TOUCH, appbar, hazard_tile, heading, sid
 from app.ui.components.nav import nav_bar
 from app.ui.components.sync_bar import SyncBar
 from app.ui.context import Ui
+
+# each kind of draft and the screen that continues it
+DRAFT_ROUTES = {"visit": "/visit/{}", "recheck": "/recheck/{}", "rectify": "/rectify/{}"}
 
 
 class HomeView:
@@ -28,12 +37,19 @@ class HomeView:
         for i, d in enumerate(list_drafts(db)):
             e = enterprise(db, d["enterprise_id"]) if d["enterprise_id"] else None
             name = e.name if e else "?"
-            target = f"/visit/{d['id']}" if d["kind"] == "visit" else f"/recheck/{d['id']}"
-            label = (
-                self.ui.t("draft_of", name=name)
-                if d["kind"] == "visit"
-                else f"{self.ui.t('recheck')} · {name}"
-            )
+            kind = d["kind"]
+            route = DRAFT_ROUTES.get(kind)
+            target = route.format(d["id"]) if route else None
+            if kind == "visit":
+                data = load_draft(db, d["id"]) or {}
+                key = "correction_draft" if data.get("supersedes") else "draft_of"
+                label = self.ui.t(key, name=name)
+            elif kind == "rectify":
+                label = f"{self.ui.t('rectify_draft')} · {name}"
+            elif kind == "recheck":
+                label = f"{self.ui.t('recheck')} · {name}"
+            else:  # a kind this screen does not know: listed, not opened
+                label = f"{kind} · {name}"
             out.append(
                 sid(
                     f"draft-{i}",
@@ -41,8 +57,10 @@ class HomeView:
                         leading=ft.Icon(ft.Icons.EDIT_NOTE),
                         title=ft.Text(label),
                         subtitle=ft.Text(d["updated_at"][:16].replace("T", " ")),
-                        trailing=ft.Text(self.ui.t("resume"), color=ft.Colors.BLUE_700),
-                        on_click=lambda _, r=target: self.ui.go(r),
+                        trailing=ft.Text(self.ui.t("resume"), color=ft.Colors.BLUE_700)
+                        if target
+                        else None,
+                        on_click=(lambda _, r=target: self.ui.go(r)) if target else None,
                     ),
                 )
             )
@@ -56,8 +74,18 @@ class HomeView:
             out.append(hazard_tile(self.ui, i, row, f"{row.enterprise_name} · {level} · {status}"))
         return out
 
+    def correct(self, inspection_id: str) -> bool:
+        """Start (or resume) the correction of a returned inspection and open it."""
+        try:
+            draft_id = CorrectionService(self.ui.account).start(inspection_id)
+        except VisitError as err:
+            self.ui.toast(str(err))
+            return False
+        self.ui.go(f"/visit/{draft_id}")
+        return True
+
     def _returned(self) -> list[ft.Control]:
-        """Inspections the office sent back to this inspector, with its comment."""
+        """Inspections the office sent back to this inspector, with its comment and 提交更正."""
         account = self.ui.account
         out: list[ft.Control] = []
         for i, (record, review) in enumerate(returned_to(account.db, account.user.id)[:20]):
@@ -65,16 +93,37 @@ class HomeView:
             out.append(
                 sid(
                     f"returned-{i}",
-                    ft.ListTile(
-                        leading=ft.Icon(ft.Icons.UNDO, color=ft.Colors.RED_700),
-                        title=ft.Text(
-                            self.ui.t(
-                                "returned_note",
-                                name=e.name if e else record.enterprise_id,
-                                comment=review.comment,
-                            )
-                        ),
-                        subtitle=ft.Text(f"{record.finished_at.astimezone(clock.ZONE):%Y-%m-%d}"),
+                    ft.Column(
+                        [
+                            ft.ListTile(
+                                leading=ft.Icon(ft.Icons.UNDO, color=ft.Colors.RED_700),
+                                title=ft.Text(
+                                    self.ui.t(
+                                        "returned_note",
+                                        name=e.name if e else record.enterprise_id,
+                                        comment=review.comment,
+                                    )
+                                ),
+                                subtitle=ft.Text(
+                                    f"{record.finished_at.astimezone(clock.ZONE):%Y-%m-%d}"
+                                ),
+                            ),
+                            ft.Row(
+                                [
+                                    sid(
+                                        f"correct-{i}",
+                                        ft.FilledButton(
+                                            self.ui.t("submit_correction"),
+                                            icon=ft.Icons.EDIT_NOTE,
+                                            height=TOUCH,
+                                            on_click=lambda _, r=record.id: self.correct(r),
+                                        ),
+                                    )
+                                ],
+                                alignment=ft.MainAxisAlignment.END,
+                            ),
+                        ],
+                        spacing=0,
                     ),
                 )
             )

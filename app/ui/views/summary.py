@@ -1,4 +1,8 @@
-"""Summary, signatures (inspector first, then the enterprise — or its recorded refusal), submit."""
+"""Summary, signatures (inspector first, then the enterprise — or its recorded refusal), submit.
+
+A correction of a returned inspection shows the office's comment in a banner and lists the
+hazards the original reported (read-only: they stay and are not reported again).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,11 @@ from typing import Any
 import flet as ft
 
 from app.media.signature import SignatureError
-from app.services.visit import VisitError, VisitService
+from app.services.visit import VisitError, VisitService, prior_hazards
 from app.ui.components.common import TOUCH, appbar, heading, sid, submit_button
 from app.ui.components.signature_pad import SignaturePad
 from app.ui.context import Ui
+from app.ui.views.visit import correction_banner
 
 
 class SummaryView:
@@ -39,6 +44,8 @@ class SummaryView:
         self.problems = ft.Column(spacing=2)
         self.results = ft.Text("")
         self.hazards = ft.Column(spacing=0)
+        self.prior = ft.Column(spacing=0)  # a correction: hazards the original reported
+        self.banner: ft.Control | None = None
         self.refresh_state()
 
     def refresh_state(self) -> None:
@@ -70,6 +77,19 @@ class SummaryView:
             )
             for i, h in enumerate(draft["hazards"])
         ]
+        prior = prior_hazards(draft)
+        self.prior.controls = ([heading(t("prior_hazards", n=len(prior)))] if prior else []) + [
+            sid(
+                f"summary-prior-hazard-{i}",
+                ft.ListTile(
+                    leading=ft.Icon(ft.Icons.LINK, color=ft.Colors.BLUE_GREY_600),
+                    title=ft.Text(h["title"]),
+                    on_click=lambda _, hid=h["hazard_id"]: self.ui.go(f"/hazard/{hid}"),
+                ),
+            )
+            for i, h in enumerate(prior)
+        ]
+        self.banner = correction_banner(self.ui, draft)
         sig = draft["inspector_signature"]
         self.inspector_state.value = (
             t("signed", name=sig["signer_name"], time=_hm(sig["signed_at"])) if sig else ""
@@ -154,7 +174,9 @@ class SummaryView:
     def build(self) -> ft.View:
         t = self.ui.t
         body: list[ft.Control] = [
+            *([self.banner] if self.banner else []),
             sid("summary-results", self.results),
+            self.prior,
             self.hazards,
             sid("summary-text", self.summary),
             heading(t("inspector_sign")),

@@ -1,15 +1,19 @@
 """The checklist, section by section: pass / fail / n.a., a note and photos per item.
 
 Every change is saved to the draft at once. A failed item offers a hazard form pre-filled
-from the item.
+from the item. A correction of a returned inspection shows the office's comment in a banner
+and, on a failed item, the hazard the original already reported (read-only, it stays).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import flet as ft
 
 from app.media.photos import PhotoError
-from app.services.visit import VisitError, VisitService
+from app.services.correction import correction_info
+from app.services.visit import VisitError, VisitService, prior_hazards
 from app.store.reference import enterprise
 from app.ui.components.common import TOUCH, appbar, photo_strip, sid
 from app.ui.context import Ui
@@ -159,6 +163,18 @@ class VisitView:
                 f"item-{item.code}-photo",
             ),
         ]
+        prior = [h for h in prior_hazards(self.draft) if h.get("item_code") == item.code]
+        for j, h in enumerate(prior):  # reported by the inspection this corrects: it stays
+            parts.append(
+                sid(
+                    f"item-{item.code}-prior-hazard-{j}",
+                    ft.TextButton(
+                        t("prior_hazard", title=h["title"]),
+                        icon=ft.Icons.LINK,
+                        on_click=lambda _, hid=h["hazard_id"]: self.ui.go(f"/hazard/{hid}"),
+                    ),
+                )
+            )
         if state.get("result") == "fail":
             linked = [h for h in self.draft["hazards"] if h.get("item_code") == item.code]
             for h in linked:
@@ -172,7 +188,7 @@ class VisitView:
                         ),
                     )
                 )
-            if not linked:
+            if not linked and not prior:
                 parts.append(
                     sid(
                         f"item-{item.code}-report",
@@ -215,10 +231,12 @@ class VisitView:
         name = self.enterprise.name if self.enterprise else ""
         if self.ui.page is not None and not self.draft.get("location_tried"):
             self.ui.page.run_task(self.locate)
+        banner = correction_banner(self.ui, self.draft)
         return ft.View(
             route=self.route,
             appbar=appbar(self.ui, name, back="/"),
             controls=[
+                *([banner] if banner else []),
                 sid("location", self.location),
                 sid("section-title", self.header),
                 self.body,
@@ -231,7 +249,44 @@ class VisitView:
         )
 
 
-__all__ = ["VisitError", "VisitView"]
+__all__ = ["VisitError", "VisitView", "correction_banner"]
+
+
+def correction_banner(ui: Ui, draft: dict[str, Any]) -> ft.Control | None:
+    """更正：退回意见 … — on every screen of a correction draft; None for a plain visit."""
+    info = correction_info(draft)
+    if info is None:
+        return None
+    ref = info.get("number") or str(draft["supersedes"])[:8]
+    lines: list[ft.Control] = [
+        ft.Text(
+            ui.t("correction_banner", comment=info.get("comment", "")),
+            weight=ft.FontWeight.BOLD,
+            color=ft.Colors.RED_800,
+        ),
+        ft.Text(ui.t("correction_sign_again", ref=ref), size=12),
+    ]
+    missing = info.get("missing_photos") or []
+    if missing:
+        lines.append(
+            sid(
+                "correction-missing-photos",
+                ft.Text(
+                    ui.t("correction_missing_photos", n=len(missing)),
+                    size=12,
+                    color=ft.Colors.ORANGE_900,
+                ),
+            )
+        )
+    return sid(
+        "correction-banner",
+        ft.Container(
+            ft.Column(lines, spacing=4),
+            bgcolor=ft.Colors.AMBER_50,
+            padding=10,
+            border_radius=6,
+        ),
+    )
 
 
 def _accuracy(metres: float | None, lang: str) -> str:

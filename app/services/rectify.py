@@ -1,16 +1,25 @@
-"""Rectification report (整改完成上报) by the enterprise: after-photos, a note, its signature."""
+"""Rectification report (整改完成上报): after-photos, a note and the enterprise's signature.
+
+The enterprise reports its own rectification. An inspector may record one on the
+enterprise's behalf (代为上报, DESIGN.md): the record is then ``created_by`` the inspector,
+while the signature stays the enterprise representative's — their name typed in, their
+hand on the pad, no user id (they did not sign in). Either way the record carries exactly
+one signature, of role ``enterprise``.
+"""
 
 from __future__ import annotations
 
 from app.services.event_time import after_events
-from app.services.evidence import EvidenceDraft
+from app.services.evidence import EvidenceDraft, Strokes
 from app.services.visit import VisitError
 from app.store import drafts
 from app.store.records import hazard_state
+from app.store.reference import enterprise
 from domain.lifecycle import HazardStatus
 from domain.records import AnyRecord, seal
 
 DRAFT_KIND = "rectify"
+NAME_MISSING = "请填写单位负责人姓名"
 
 
 class RectifyService(EvidenceDraft):
@@ -19,6 +28,11 @@ class RectifyService(EvidenceDraft):
     kind = DRAFT_KIND
     signer_role = "enterprise"
 
+    @property
+    def on_behalf(self) -> bool:
+        """True when an inspector records it for the enterprise."""
+        return str(self.account.user.role) == "inspector"
+
     def _require_open(self, hazard_id: str) -> str:
         state = hazard_state(self.db, hazard_id)
         if state.reported is None:
@@ -26,9 +40,26 @@ class RectifyService(EvidenceDraft):
         if state.status != HazardStatus.open:
             raise VisitError("只有待整改的隐患才能上报整改完成")
         user = self.account.user
-        if user.enterprise_id is not None and state.reported.enterprise_id != user.enterprise_id:
-            raise VisitError("不是本单位的隐患")
-        return state.reported.enterprise_id
+        role = str(user.role)
+        enterprise_id = state.reported.enterprise_id
+        if role == "enterprise":
+            if enterprise_id != user.enterprise_id:
+                raise VisitError("不是本单位的隐患")
+        elif role == "inspector":
+            unit = enterprise(self.db, enterprise_id)
+            if unit is None or unit.grid_id not in user.grid_ids:
+                raise VisitError("该单位不在您的网格内，不能代为上报整改")
+        else:
+            raise VisitError("只有单位或网格员可以上报整改")
+        return enterprise_id
+
+    def may_start(self, hazard_id: str) -> bool:
+        """Whether this user may report a rectification of this hazard now."""
+        try:
+            self._require_open(hazard_id)
+        except VisitError:
+            return False
+        return True
 
     def start(self, hazard_id: str) -> str:
         """A new draft, or the one already started for this hazard."""
@@ -38,10 +69,27 @@ class RectifyService(EvidenceDraft):
                 existing = drafts.load_draft(self.db, row["id"])
                 if existing is not None and existing["hazard_id"] == hazard_id:
                     return str(row["id"])
-        return self._create(hazard_id, enterprise_id)
+        return self._create(hazard_id, enterprise_id, signer_name="", signer_title="")
 
     def set_note(self, draft_id: str, note: str) -> None:
         self._update(draft_id, note=note)
+
+    def set_signer(self, draft_id: str, name: str, title: str = "") -> None:
+        """On the enterprise's behalf: who signs for it (saved as typed)."""
+        self._update(draft_id, signer_name=name, signer_title=title)
+
+    def sign(self, draft_id: str, strokes: Strokes) -> None:
+        """The enterprise signs: the signed-in enterprise user, or — recorded on its behalf —
+        the representative whose name is on the draft (not the inspector)."""
+        super().sign(draft_id, strokes)
+        if self.on_behalf:
+            draft = self.load(draft_id)
+            self._update(draft_id, signature={**draft["signature"], **self._representative(draft)})
+
+    def _representative(self, draft: dict[str, object]) -> dict[str, object]:
+        name = str(draft.get("signer_name") or "").strip()
+        title = str(draft.get("signer_title") or "").strip()
+        return {"signer_name": name, "signer_title": title or None, "signer_user_id": None}
 
     def problems(self, draft_id: str) -> list[str]:
         draft = self.load(draft_id)
@@ -50,6 +98,8 @@ class RectifyService(EvidenceDraft):
             out.append("请填写整改情况说明")
         if not draft["photos"]:
             out.append("请上传至少一张整改后照片")
+        if self.on_behalf and not str(draft.get("signer_name") or "").strip():
+            out.append(NAME_MISSING)
         if not draft["signature"]:
             out.append("单位负责人尚未签名")
         return out
@@ -60,6 +110,9 @@ class RectifyService(EvidenceDraft):
             raise VisitError("；".join(problems))
         draft = self.load(draft_id)
         self._require_open(draft["hazard_id"])
+        signature = dict(draft["signature"])
+        if self.on_behalf:  # the name as it reads now, even if typed after signing
+            signature.update(self._representative(draft))
         at, event_id = after_events(self.db, draft["hazard_id"])
         event = seal(
             "hazard_event",
@@ -73,7 +126,7 @@ class RectifyService(EvidenceDraft):
                 "at": at,
                 "note": draft["note"].strip(),
                 "photos": draft["photos"],
-                "signatures": [draft["signature"]],
+                "signatures": [signature],
             },
         )
         return drafts.submit_draft(self.db, draft_id, [("hazard_event", event)])[0]

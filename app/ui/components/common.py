@@ -7,10 +7,13 @@ from typing import Any
 
 import flet as ft
 
+from app.services.photo_fetch import PhotoFetchError, fetch_photo_async, local_photo
 from app.store.blobs import thumbnail
 from app.ui.context import Ui
 
 TOUCH = 48  # minimum touch target (dp)
+PHOTO_TILE = 88  # a thumbnail's side (dp)
+SMALL_FULL = 256 * 1024  # a photo without a thumbnail this small is drawn from its full bytes
 
 
 def sid(identifier: str, control: ft.Control) -> ft.Semantics:
@@ -47,18 +50,22 @@ def field_error(field: ft.TextField, message: str | None) -> None:
     field.error = message
 
 
+def _tile_image(thumb: bytes | None, full: bytes | None, media_type: str | None) -> ft.Control:
+    """A photo's tile picture: the thumbnail, else small full bytes (a signature), else an icon."""
+    fit = ft.BoxFit.CONTAIN if media_type == "image/png" else ft.BoxFit.COVER
+    src = thumb or full
+    if src is None:
+        return ft.Icon(ft.Icons.IMAGE, size=40)
+    return ft.Image(src=src, width=PHOTO_TILE, height=PHOTO_TILE, fit=fit, border_radius=6)
+
+
 def photo_strip(
     ui: Ui, shas: list[str], on_remove: Callable[[str], Any] | None, prefix: str
 ) -> ft.Row:
     """Thumbnails of the photos, each removable."""
     tiles: list[ft.Control] = []
     for i, sha in enumerate(shas):
-        thumb = thumbnail(ui.account.db, sha)
-        image = (
-            ft.Image(src=thumb, width=88, height=88, fit=ft.BoxFit.COVER, border_radius=6)
-            if thumb
-            else ft.Icon(ft.Icons.IMAGE, size=40)
-        )
+        image = _tile_image(thumbnail(ui.account.db, sha), None, None)
         remove = None
         if on_remove is not None:
             remove = sid(
@@ -73,11 +80,155 @@ def photo_strip(
         tiles.append(
             ft.Stack(
                 [image, *([ft.Container(remove, right=-8, top=-8)] if remove else [])],
-                width=88,
-                height=88,
+                width=PHOTO_TILE,
+                height=PHOTO_TILE,
             )
         )
     return ft.Row(tiles, wrap=True, spacing=8, run_spacing=8)
+
+
+class PhotoTiles:
+    """Thumbnails of photos or signatures that may not be on this device yet.
+
+    Each tile is ``sid(f"{prefix}-{i}")``. A photo the device holds shows its thumbnail;
+    tapping it calls ``on_open(sha)`` or, without ``on_open``, shows it full size under the
+    tiles (``sid(f"{prefix}-full")``, closed by ``sid(f"{prefix}-full-close")``). A photo
+    the device lacks says 未下载 · 点击下载; tapping it downloads it in the background
+    (a progress ring meanwhile), then shows it — or says why not, and stores nothing.
+    ``control`` is what a screen puts on the page.
+    """
+
+    def __init__(
+        self,
+        ui: Ui,
+        shas: list[str],
+        prefix: str,
+        on_open: Callable[[str], Any] | None = None,
+    ) -> None:
+        self.ui, self.shas, self.prefix, self.on_open = ui, list(shas), prefix, on_open
+        self.busy: set[str] = set()
+        self.failed: dict[str, str] = {}  # sha -> why the last download failed
+        self.opened: str | None = None  # the photo shown full size (without on_open)
+        self.boxes = [
+            ft.Container(
+                width=PHOTO_TILE,
+                height=PHOTO_TILE,
+                border_radius=6,
+                ink=True,
+                on_click=lambda _, s=sha: self.tap(s),
+            )
+            for sha in self.shas
+        ]
+        self.full = ft.Column(spacing=4)
+        self.row = ft.Row(
+            [sid(f"{prefix}-{i}", box) for i, box in enumerate(self.boxes)],
+            wrap=True,
+            spacing=8,
+            run_spacing=8,
+        )
+        self.control = ft.Column([self.row, self.full], spacing=6)
+        for sha in dict.fromkeys(self.shas):
+            self._draw(sha)
+
+    # ---- what a tile shows
+    def present(self, sha: str) -> bool:
+        return local_photo(self.ui.account, sha).present
+
+    def _draw(self, sha: str) -> None:
+        for box, s in zip(self.boxes, self.shas, strict=True):
+            if s == sha:
+                box.content = self._content(sha)
+                box.bgcolor = None if self.present(sha) else ft.Colors.GREY_200
+
+    def _content(self, sha: str) -> ft.Control:
+        t = self.ui.t
+        if sha in self.busy:
+            return _tile_note(
+                ft.ProgressRing(width=24, height=24, stroke_width=3), t("photo_downloading")
+            )
+        local = local_photo(self.ui.account, sha)
+        if local.present:
+            full = None
+            if local.thumbnail is None and self.ui.account.files.size(sha) <= SMALL_FULL:
+                full = self.ui.account.files.read(sha)
+            return _tile_image(local.thumbnail, full, local.media_type)
+        if sha in self.failed:
+            return _tile_note(
+                ft.Icon(ft.Icons.ERROR_OUTLINE, size=24, color=ft.Colors.RED_700),
+                t("photo_download_retry"),
+            )
+        return _tile_note(
+            ft.Icon(ft.Icons.CLOUD_DOWNLOAD, size=24, color=ft.Colors.BLUE_GREY_600),
+            t("photo_tap_download"),
+        )
+
+    # ---- taps
+    def tap(self, sha: str) -> None:
+        """Open a photo the device holds; download one it lacks (in the background)."""
+        if sha in self.busy:
+            return
+        if self.present(sha):
+            self.open(sha)
+        else:
+            self.ui.run_async(self.download, sha)
+
+    def open(self, sha: str) -> None:
+        if self.on_open is not None:
+            self.on_open(sha)
+            return
+        self.opened = sha
+        close = sid(
+            f"{self.prefix}-full-close",
+            ft.TextButton(self.ui.t("photo_close"), icon=ft.Icons.CLOSE, on_click=self.close),
+        )
+        data = self.ui.account.files.read(sha)
+        self.full.controls = [
+            sid(f"{self.prefix}-full", ft.Image(src=data, fit=ft.BoxFit.CONTAIN, width=800)),
+            ft.Row([close]),
+        ]
+        self.ui.refresh()
+
+    def close(self, _: Any = None) -> None:
+        self.opened = None
+        self.full.controls = []
+        self.ui.refresh()
+
+    async def download(self, sha: str) -> bool:
+        """Fetch one photo off the page's loop; True when the device holds it afterwards."""
+        if sha in self.busy:
+            return False
+        self.busy.add(sha)
+        self.failed.pop(sha, None)
+        self._draw(sha)
+        self.ui.refresh()
+        try:
+            await fetch_photo_async(self.ui.account, sha, self.ui.lang)
+        except PhotoFetchError as err:
+            self.failed[sha] = err.message
+            self.ui.toast(err.message)
+            return False
+        finally:
+            self.busy.discard(sha)
+            self._draw(sha)
+            self.ui.refresh()
+        return True
+
+
+def _tile_note(icon: ft.Control, text: str) -> ft.Control:
+    return ft.Column(
+        [icon, ft.Text(text, size=10, color=ft.Colors.GREY_800, text_align=ft.TextAlign.CENTER)],
+        spacing=2,
+        alignment=ft.MainAxisAlignment.CENTER,
+        horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+        width=PHOTO_TILE,
+    )
+
+
+def photo_tiles(
+    ui: Ui, shas: list[str], prefix: str, on_open: Callable[[str], Any] | None = None
+) -> ft.Control:
+    """``PhotoTiles(...).control``: a drop-in for a plain list of thumbnails."""
+    return PhotoTiles(ui, shas, prefix, on_open).control
 
 
 def days_label(ui: Ui, days_left: int | None, overdue: bool) -> tuple[str, str]:

@@ -1,4 +1,6 @@
-"""A hazard: its facts, its state, every event in order, and the re-check."""
+"""A hazard: its facts, its state, before and after photos, every event in order, and what
+the signed-in role may do next (rectify, re-check or record a rectification on the
+enterprise's behalf, supervise)."""
 
 from __future__ import annotations
 
@@ -8,10 +10,11 @@ from app.services import clock
 from app.services.recheck import RecheckService
 from app.services.rectify import RectifyService
 from app.services.supervise import SuperviseError, SuperviseService
+from app.services.timeline import Timeline, TimelineEntry, hazard_timeline
 from app.services.visit import VisitError
-from app.store.records import get_record, hazard_events, hazard_state
+from app.store.records import get_record
 from app.store.reference import enterprise
-from app.ui.components.common import TOUCH, appbar, days_label, heading, photo_strip, sid
+from app.ui.components.common import TOUCH, PhotoTiles, appbar, days_label, heading, sid
 from app.ui.components.nav import is_office, office_frame, role
 from app.ui.context import Ui
 from domain.labels import CATEGORY_ZH as CATEGORIES
@@ -34,13 +37,14 @@ class HazardView:
         self.route = f"/hazard/{id}"
         self.new_deadline = ft.TextField(label=ui.t("new_deadline"), dense=True)
         self.reason = ft.TextField(label=ui.t("reason"), multiline=True, dense=True)
+        self.tiles: dict[str, PhotoTiles] = {}  # by semantics prefix: before, after, event-…
 
     @property
     def back(self) -> str:
         return "/office/ledger" if is_office(self.ui) else "/"
 
     def rectify(self, _: object = None) -> str | None:
-        """整改完成上报 (the enterprise): opens the draft for this hazard."""
+        """整改完成上报 (the enterprise, or an inspector on its behalf): opens the draft."""
         try:
             draft = RectifyService(self.ui.account).start(self.hazard_id)
         except VisitError as err:
@@ -130,9 +134,140 @@ class HazardView:
         self.ui.go(f"/recheck/{draft}")
         return draft
 
+    def _actions(self, status: str | None) -> list[ft.Control]:
+        t, who = self.ui.t, role(self.ui)
+        out: list[ft.Control] = []
+        if who == "enterprise" and status == HazardStatus.open:
+            out.append(
+                ft.Row(
+                    [
+                        sid(
+                            "start-rectify",
+                            ft.FilledButton(
+                                t("rectify"),
+                                icon=ft.Icons.TASK_ALT,
+                                on_click=self.rectify,
+                                height=TOUCH,
+                                expand=True,
+                            ),
+                        )
+                    ]
+                )
+            )
+        if who == "office":  # admin works from the server shell and pushes nothing
+            out += self._office_actions(status)
+        if who == "inspector" and status not in TERMINAL:
+            out.append(
+                ft.Row(
+                    [
+                        sid(
+                            "start-recheck",
+                            ft.FilledButton(
+                                t("recheck"),
+                                icon=ft.Icons.FACT_CHECK,
+                                on_click=self.recheck,
+                                height=TOUCH,
+                                expand=True,
+                            ),
+                        )
+                    ]
+                )
+            )
+            if RectifyService(self.ui.account).may_start(self.hazard_id):
+                out.append(
+                    ft.Row(
+                        [
+                            sid(
+                                "start-rectify-on-behalf",
+                                ft.OutlinedButton(
+                                    t("rectify_on_behalf"),
+                                    icon=ft.Icons.ASSIGNMENT_IND,
+                                    on_click=self.rectify,
+                                    height=TOUCH,
+                                    expand=True,
+                                ),
+                            )
+                        ]
+                    )
+                )
+        return out
+
+    def _photos(self, shas: list[str], prefix: str) -> ft.Control:
+        tiles = PhotoTiles(self.ui, shas, prefix)
+        self.tiles[prefix] = tiles
+        return tiles.control
+
+    def _before_after(self, timeline: Timeline) -> list[ft.Control]:
+        """整改前 / 整改后: the reported photos beside the latest rectification's."""
+        t = self.ui.t
+
+        def side(label: str, shas: list[str], prefix: str, empty: str) -> ft.Control:
+            content: ft.Control = (
+                self._photos(shas, prefix)
+                if shas
+                else ft.Text(empty, size=12, color=ft.Colors.GREY_600)
+            )
+            return ft.Column(
+                [ft.Text(label, weight=ft.FontWeight.BOLD), content], spacing=4, expand=True
+            )
+
+        return [
+            heading(t("before_after")),
+            sid(
+                "before-after",
+                ft.Row(
+                    [
+                        side(t("before_label"), timeline.before, "before", t("none")),
+                        side(t("after_label"), timeline.after, "after", t("no_after_yet")),
+                    ],
+                    vertical_alignment=ft.CrossAxisAlignment.START,
+                    spacing=12,
+                ),
+            ),
+        ]
+
+    def _entry(self, i: int, entry: TimelineEntry, timeline: Timeline) -> list[ft.Control]:
+        """One event: what, when; who (and on whose behalf), where, note, signer."""
+        t = self.ui.t
+        zh, en = EVENT_NAMES[entry.type]
+        name = en if self.ui.lang == "en" else zh
+        extra = ""
+        if entry.type == "rechecked":
+            extra = t("recheck_passed") if entry.event.passed else t("recheck_failed")  # type: ignore[union-attr]
+        who = t("event_by", name=entry.who)
+        if entry.on_behalf:
+            who += f" · {t('on_behalf_mark')}"
+        lines = [who]
+        if entry.where:
+            lines.append(t("event_where", where=entry.where))
+        if entry.detail:
+            lines.append(entry.detail)
+        if entry.signer:
+            lines.append(t("event_signed", name=entry.signer))
+        title = f"{entry.at:%Y-%m-%d %H:%M} · {name} {extra}".strip()
+        if entry.superseded:  # kept, shown, but not part of the hazard's state
+            title += "（未生效）"
+        out: list[ft.Control] = [
+            sid(
+                f"event-{i}",
+                ft.ListTile(
+                    title=ft.Text(title, color=ft.Colors.GREY_600 if entry.superseded else None),
+                    subtitle=ft.Text("\n".join(lines)),
+                    is_three_line=len(lines) > 1,
+                ),
+            )
+        ]
+        shown_above = entry.type == "reported" or entry.event.id == timeline.after_event_id
+        if entry.photos and not shown_above:
+            out.append(self._photos(entry.photos, f"event-{i}-photo"))
+        if entry.signature_pngs:
+            out.append(self._photos(entry.signature_pngs, f"event-{i}-sig"))
+        return out
+
     def build(self) -> ft.View:
         t, db = self.ui.t, self.ui.account.db
-        state = hazard_state(db, self.hazard_id)
+        timeline = hazard_timeline(db, self.hazard_id)
+        state = timeline.state
         rep = state.reported
         if rep is None:
             return ft.View(
@@ -178,64 +313,12 @@ class HazardView:
                     weight=ft.FontWeight.BOLD,
                 )
             )
-        who = role(self.ui)
-        if who == "enterprise" and state.status == HazardStatus.open:
-            body.append(
-                ft.Row(
-                    [
-                        sid(
-                            "start-rectify",
-                            ft.FilledButton(
-                                t("rectify"),
-                                icon=ft.Icons.TASK_ALT,
-                                on_click=self.rectify,
-                                height=TOUCH,
-                                expand=True,
-                            ),
-                        )
-                    ]
-                )
-            )
-        if who == "office":  # admin works from the server shell and pushes nothing
-            body += self._office_actions(state.status)
-        if who == "inspector" and state.status not in TERMINAL:
-            body.append(
-                ft.Row(
-                    [
-                        sid(
-                            "start-recheck",
-                            ft.FilledButton(
-                                t("recheck"),
-                                icon=ft.Icons.FACT_CHECK,
-                                on_click=self.recheck,
-                                height=TOUCH,
-                                expand=True,
-                            ),
-                        )
-                    ]
-                )
-            )
+        body += self._actions(state.status)
+        self.tiles = {}
+        body += self._before_after(timeline)
         body.append(heading(t("timeline")))
-        superseded = set(state.superseded)
-        for ev in sorted(hazard_events(db, self.hazard_id), key=lambda x: (x.at, x.id)):
-            zh, en = EVENT_NAMES[ev.type]
-            name = en if self.ui.lang == "en" else zh
-            extra = ""
-            if ev.type == "rechecked":
-                extra = t("recheck_passed") if ev.passed else t("recheck_failed")
-            detail = getattr(ev, "note", "") or getattr(ev, "reason", "") or ""
-            body.append(
-                ft.ListTile(
-                    title=ft.Text(f"{ev.at:%Y-%m-%d %H:%M} · {name} {extra}"),
-                    subtitle=ft.Text(
-                        f"{ev.created_by} {detail}".strip()
-                        + ("（未生效）" if ev.id in superseded else "")
-                    ),
-                )
-            )
-            photos = getattr(ev, "photos", [])
-            if photos:
-                body.append(photo_strip(self.ui, photos, None, f"event-{ev.id[:8]}"))
+        for i, entry in enumerate(timeline.entries):
+            body += self._entry(i, entry, timeline)
         if is_office(self.ui):
             return office_frame(self.ui, self.route, t("hazard"), body, 1, back=self.back)
         return ft.View(

@@ -20,9 +20,8 @@ from app.services.review import (
     review_queue,
 )
 from app.services.visit import VisitError
-from app.store.blobs import thumbnail
 from app.ui.components.charts import month_chart, rate_chart
-from app.ui.components.common import TOUCH, heading, sid
+from app.ui.components.common import TOUCH, heading, photo_tiles, sid
 from app.ui.components.nav import office_frame, role
 from app.ui.components.sync_bar import SyncBar
 from app.ui.context import Ui
@@ -33,36 +32,6 @@ QUEUE_PAGE = 100  # newest first; a long backlog is worked from the top
 
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
-
-
-def _photos(ui: Ui, shas: list[str], prefix: str, on_open: Any) -> ft.Control:
-    """Thumbnails when the device has them; otherwise a marker that says so."""
-    tiles: list[ft.Control] = []
-    for i, sha in enumerate(shas):
-        thumb = thumbnail(ui.account.db, sha)
-        has_full = ui.account.files.has(sha)
-        if thumb:
-            image: ft.Control = ft.Image(
-                src=thumb, width=88, height=88, fit=ft.BoxFit.COVER, border_radius=6
-            )
-        elif has_full:
-            image = ft.Icon(ft.Icons.IMAGE, size=40)
-        else:
-            image = ft.Column(
-                [
-                    ft.Icon(ft.Icons.CLOUD_OFF, size=28, color=ft.Colors.GREY_600),
-                    ft.Text(ui.t("not_downloaded"), size=10, color=ft.Colors.GREY_700),
-                ],
-                width=88,
-                spacing=2,
-            )
-        tiles.append(
-            sid(
-                f"{prefix}-{i}",
-                ft.Container(image, on_click=lambda _, s=sha: on_open(s), width=88),
-            )
-        )
-    return ft.Row(tiles, wrap=True, spacing=8, run_spacing=8)
 
 
 class ReviewQueueView:
@@ -256,7 +225,9 @@ class ReviewView:
                 )
             )
             if item.photos:
-                body.append(_photos(self.ui, item.photos, f"photo-{item.code}", self.open_photo))
+                body.append(
+                    photo_tiles(self.ui, item.photos, f"photo-{item.code}", self.open_photo)
+                )
         body.append(self.full)
         if d.hazard_ids:
             body.append(heading(t("hazards_found", n=len(d.hazard_ids))))
@@ -278,7 +249,7 @@ class ReviewView:
                     f"{sig.signed_at.astimezone(clock.ZONE):%Y-%m-%d %H:%M}"
                 )
             )
-            body.append(_photos(self.ui, [sig.png_sha256], f"sig-{sig.role}", self.open_photo))
+            body.append(photo_tiles(self.ui, [sig.png_sha256], f"sig-{sig.role}", self.open_photo))
         if rec.refusal is not None:
             body.append(
                 ft.Text(

@@ -1,4 +1,8 @@
-"""整改完成上报: the enterprise's after-photos, a note and its signature."""
+"""整改完成上报: the enterprise's after-photos, a note and its signature.
+
+An inspector may record it on the enterprise's behalf (代为上报): the screen says so, and
+the signature is the enterprise representative's, whose name the inspector enters.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from app.media.photos import PhotoError
 from app.media.signature import SignatureError
 from app.services.rectify import RectifyService
 from app.services.visit import VisitError
+from app.store.reference import enterprise
 from app.ui.components.common import appbar, photo_button, photo_strip, sid, submit_button
 from app.ui.components.signature_pad import SignaturePad
 from app.ui.context import Ui
@@ -30,6 +35,20 @@ class RectifyView:
             min_lines=2,
             on_change=self.save_note,
         )
+        self.on_behalf = self.service.on_behalf
+        unit = enterprise(ui.account.db, d["enterprise_id"])
+        self.enterprise_name = unit.name if unit else d["enterprise_id"]
+        self.signer_name = ft.TextField(
+            label=t("rep_name"),
+            value=d.get("signer_name") or "",
+            helper=t("rep_contact", name=unit.contact_name, phone=unit.contact_phone)
+            if unit
+            else None,
+            on_change=self.save_signer,
+        )
+        self.signer_title = ft.TextField(
+            label=t("rep_title"), value=d.get("signer_title") or "", on_change=self.save_signer
+        )
         self.pad = SignaturePad("pad-rectify", t("clear"), on_change=ui.refresh)
         self.photos = ft.Column()
         self.problems = ft.Column()
@@ -46,6 +65,12 @@ class RectifyView:
 
     def save_note(self, _: Any = None) -> None:
         self.service.set_note(self.draft_id, self.note.value or "")
+
+    def save_signer(self, _: Any = None) -> None:
+        if self.on_behalf:
+            self.service.set_signer(
+                self.draft_id, self.signer_name.value or "", self.signer_title.value or ""
+            )
 
     async def add_photo(self) -> None:
         data = await self.ui.pick_image()
@@ -69,6 +94,7 @@ class RectifyView:
     def submit(self, _: Any = None) -> bool:
         try:
             self.save_note()
+            self.save_signer()
             if not self.pad.empty:
                 self.service.sign(self.draft_id, self.pad.scaled())
             self.service.submit(self.draft_id)
@@ -83,19 +109,47 @@ class RectifyView:
 
     def build(self) -> ft.View:
         t = self.ui.t
-        body: list[ft.Control] = [
+        body: list[ft.Control] = []
+        if self.on_behalf:
+            body.append(
+                sid(
+                    "rectify-on-behalf-note",
+                    ft.Container(
+                        ft.Text(
+                            t(
+                                "rectify_on_behalf_note",
+                                name=self.ui.account.user.name,
+                                enterprise=self.enterprise_name,
+                            ),
+                            color=ft.Colors.BROWN_900,
+                        ),
+                        bgcolor=ft.Colors.AMBER_50,
+                        border_radius=6,
+                        padding=10,
+                    ),
+                )
+            )
+        body += [
             sid("rectify-note", self.note),
             ft.Text(t("after_photos")),
             photo_button(self.ui, "rectify-photo", self.add_photo),
             self.photos,
             ft.Text(t("enterprise_signs")),
+        ]
+        if self.on_behalf:
+            body += [
+                sid("rectify-signer-name", self.signer_name),
+                sid("rectify-signer-title", self.signer_title),
+            ]
+        body += [
             self.pad.control,
             self.problems,
             submit_button(self.ui, "rectify-submit", self.submit),
         ]
+        title = t("rectify_on_behalf_title") if self.on_behalf else t("rectify")
         return ft.View(
             route=self.route,
-            appbar=appbar(self.ui, t("rectify"), back=f"/hazard/{self.hazard_id}"),
+            appbar=appbar(self.ui, title, back=f"/hazard/{self.hazard_id}"),
             controls=[ft.Column(body, spacing=10, scroll=ft.ScrollMode.AUTO, expand=True)],
             padding=12,
         )

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
+from app.services import clock
+from app.services.recheck import RecheckService
+from app.services.rectify import RectifyService
 from app.services.session import DeviceSession
 from app.services.syncing import SyncController
 from app.services.visit import VisitService
-from domain.records import AnyRecord
+from domain.records import AnyRecord, Rechecked, Rectified
 from tests import domain_factories as f
 from tests.devices import camera_jpeg
 from tests.org import PASSWORD
@@ -84,3 +92,34 @@ def walk(control: object) -> list[object]:
 
 def identifiers(control: object) -> set[str]:
     return {i for c in walk(control) if isinstance(i := getattr(c, "identifier", None), str)}
+
+
+@contextmanager
+def device_clock(monkeypatch: pytest.MonkeyPatch, at: dt.datetime) -> Iterator[None]:
+    """The acting device's clock reads ``at`` (every service asks ``clock.now()``)."""
+    frozen = at.astimezone(clock.ZONE).replace(microsecond=0)
+    with monkeypatch.context() as m:
+        m.setattr(clock, "now", lambda: frozen)
+        yield
+
+
+def rectify(ui: RecordingUi, hazard_id: str, note: str = "已更换全部过期灭火器") -> Rectified:
+    service = RectifyService(ui.account)
+    draft = service.start(hazard_id)
+    service.set_note(draft, note)
+    assert ui.photo is not None
+    service.add_photo(draft, ui.photo)
+    service.sign(draft, STROKES)
+    event = service.submit(draft)
+    assert isinstance(event, Rectified)
+    return event
+
+
+def recheck(ui: RecordingUi, hazard_id: str, passed: bool, note: str = "") -> Rechecked:
+    service = RecheckService(ui.account)
+    draft = service.start(hazard_id)
+    service.set_result(draft, passed, note or ("复查合格" if passed else "灭火器仍未更换"))
+    service.sign(draft, STROKES)
+    event = service.submit(draft)
+    assert isinstance(event, Rechecked)
+    return event

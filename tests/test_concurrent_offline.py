@@ -13,16 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 import domain.ids as ids
-from app.services import clock
-from app.services.recheck import RecheckService
 from app.services.rectify import RectifyService
 from app.services.supervise import SuperviseService
 from app.services.syncing import SyncController
@@ -30,45 +26,21 @@ from app.store import outbox
 from app.store.records import hazard_state
 from domain.ids import new_id
 from domain.lifecycle import HazardState, fold
-from domain.records import Rechecked, Rectified, parse_record
+from domain.records import parse_record
 from tests import domain_factories as f
-from tests.role_devices import STROKES, device_ui, report_hazard, sync
+from tests.role_devices import (
+    device_clock,
+    device_ui,
+    recheck,
+    rectify,
+    report_hazard,
+    sync,
+)
 from tests.server_db import record_counts, server_rows
 from tests.server_process import ServerProcess
 from tests.ui_double import RecordingUi
 
 # ---------------------------------------------------------------- helpers
-
-
-@contextmanager
-def device_clock(monkeypatch: pytest.MonkeyPatch, at: dt.datetime) -> Iterator[None]:
-    """The acting device's clock reads ``at`` (every service asks ``clock.now()``)."""
-    frozen = at.astimezone(clock.ZONE).replace(microsecond=0)
-    with monkeypatch.context() as m:
-        m.setattr(clock, "now", lambda: frozen)
-        yield
-
-
-def rectify(ui: RecordingUi, hazard_id: str, note: str = "已更换全部过期灭火器") -> Rectified:
-    service = RectifyService(ui.account)
-    draft = service.start(hazard_id)
-    service.set_note(draft, note)
-    assert ui.photo is not None
-    service.add_photo(draft, ui.photo)
-    service.sign(draft, STROKES)
-    event = service.submit(draft)
-    assert isinstance(event, Rectified)
-    return event
-
-
-def recheck(ui: RecordingUi, hazard_id: str, passed: bool, note: str = "") -> Rechecked:
-    service = RecheckService(ui.account)
-    draft = service.start(hazard_id)
-    service.set_result(draft, passed, note or ("复查合格" if passed else "灭火器仍未更换"))
-    service.sign(draft, STROKES)
-    event = service.submit(draft)
-    assert isinstance(event, Rechecked)
-    return event
 
 
 def sync_clean(ui: RecordingUi) -> None:

@@ -6,8 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from app.services.recheck import RecheckService
-from app.services.rectify import RectifyService
 from app.services.review import ReviewService, returned_to, review_queue
 from app.services.supervise import SuperviseError, SuperviseService
 from app.services.visit import VisitError
@@ -19,27 +17,16 @@ from app.ui.views.home import HomeView
 from app.ui.views.office import DashboardView, LedgerView, ReviewQueueView, ReviewView
 from app.ui.views.settings import SettingsView
 from tests import domain_factories as f
-from tests.role_devices import STROKES, device_ui, identifiers, report_hazard, sync, walk
+from tests.role_devices import (
+    device_ui,
+    identifiers,
+    recheck,
+    rectify,
+    report_hazard,
+    sync,
+    walk,
+)
 from tests.server_db import server_rows
-from tests.ui_double import RecordingUi
-
-
-def rectify(ui: RecordingUi, hazard_id: str) -> None:
-    service = RectifyService(ui.account)
-    draft = service.start(hazard_id)
-    service.set_note(draft, "已整改")
-    assert ui.photo is not None
-    service.add_photo(draft, ui.photo)
-    service.sign(draft, STROKES)
-    service.submit(draft)
-
-
-def recheck(ui: RecordingUi, hazard_id: str, passed: bool) -> None:
-    service = RecheckService(ui.account)
-    draft = service.start(hazard_id)
-    service.set_result(draft, passed, "" if passed else "未整改到位")
-    service.sign(draft, STROKES)
-    service.submit(draft)
 
 
 def test_routes_and_the_rail(tmp_path: Path, server) -> None:

@@ -207,8 +207,21 @@ def _latest(inspection_id: str | None, replaced: dict[str, str]) -> str | None:
 
 
 def _replacements(inspections: Iterable[Inspection]) -> dict[str, str]:
-    """Inspection id → the id of the correction that supersedes it."""
-    return {i.supersedes: i.id for i in inspections if i.supersedes}
+    """Inspection id → the id of the correction that supersedes it.
+
+    Two corrections of one inspection (two phones, both offline) stand for one visit: the
+    newest (by finished_at, then id) replaces the original and the other correction too.
+    """
+    by_original: dict[str, list[Inspection]] = {}
+    for i in inspections:
+        if i.supersedes:
+            by_original.setdefault(i.supersedes, []).append(i)
+    out: dict[str, str] = {}
+    for original, corrections in by_original.items():
+        newest = max(corrections, key=lambda c: (c.finished_at, c.id))
+        out[original] = newest.id
+        out.update({c.id: newest.id for c in corrections if c.id != newest.id})
+    return out
 
 
 def _visits(data: ReportData, tz: dt.tzinfo, replaced: dict[str, str]) -> list[_Visit]:

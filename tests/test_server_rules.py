@@ -15,7 +15,12 @@ from tests.server_db import record_counts, server_rows
 
 
 def inspection_for(
-    api: Api, user_id: str, enterprise_id: str = f.ENTERPRISE, *, upload: bool = True
+    api: Api,
+    user_id: str,
+    enterprise_id: str = f.ENTERPRISE,
+    *,
+    upload: bool = True,
+    **fields: Any,
 ) -> AnyRecord:
     pngs, photo = (png_bytes(1), png_bytes(2)), jpeg_bytes(1)
     shas = [api.upload(b) for b in (*pngs, photo)] if upload else [f.fake_sha(i) for i in range(3)]
@@ -23,6 +28,7 @@ def inspection_for(
         created_by=user_id,
         enterprise_id=enterprise_id,
         items=[f.item("GEN-1-01", "pass"), f.item("GEN-1-02", "fail", photos=[shas[2]])],
+        **fields,
     )
     data["signatures"] = [
         f.signature("inspector", user_id=user_id, png=shas[0]),
@@ -290,3 +296,40 @@ def test_a_changed_scope_expires_the_cursor(server) -> None:
     r = api.get("/sync/pull", params={"cursor": cursor})
     assert (r.status_code, r.json()["error"]["code"]) == (410, "cursor_expired")
     assert {c["id"] for c in api.pull_all() if c["kind"] == "enterprise"} == {f.ENTERPRISE, "ent-3"}
+
+
+def test_a_correction_needs_a_return_and_one_of_the_original_inspectors(server) -> None:
+    """The device checks this too; the server holds the line for phones that were offline."""
+    inspector, other, office = (Api(server.url, u) for u in (f.INSPECTOR, "insp-2", f.OFFICE))
+    original = inspection_for(inspector, f.INSPECTOR)
+    assert inspector.push_one(original)["status"] == "created"
+
+    def correction(api: Api, user: str, minutes: int) -> AnyRecord:
+        return inspection_for(
+            api,
+            user,
+            supersedes=original.id,
+            finished_at=f.when(minutes=minutes),
+            started_at=f.when(minutes=minutes - 30),
+        )
+
+    early = correction(inspector, f.INSPECTOR, 60)
+    result = inspector.push_one(early)  # not returned (yet): nothing to correct
+    assert result["status"] == "rejected" and result["error"]["code"] == "invalid"
+    assert result["error"]["message"] == "这次检查没有被退回，不能更正"
+    returned = f.review(inspection_id=original.id, decision="returned", comment="照片不清楚")
+    assert office.push_one(returned)["status"] == "created"
+
+    stranger = correction(other, "insp-2", 70)  # insp-2 covers grid-1 but did not inspect
+    result = other.push_one(stranger)
+    assert result["status"] == "rejected" and result["error"]["code"] == "forbidden"
+    assert result["error"]["message"] == "只有原检查人可以更正这次检查"
+    ids = {r[0] for r in server_rows(server.data_dir, "SELECT id FROM records")}
+    assert ids == {original.id, returned.id}
+
+    # two phones of the same inspector corrected it offline: both are kept
+    for record in (early, correction(inspector, f.INSPECTOR, 90)):
+        assert inspector.push_one(record)["status"] == "created"
+    year = f.T0.year
+    figures = office.get("/reports/summary", params={"year": year}).json()
+    assert figures["subdistrict"]["year"]["inspections"] == 1  # one visit, counted once

@@ -306,3 +306,22 @@ def test_a_correction_inherits_the_hazards_of_the_inspection_it_replaces() -> No
     data = ReportData.of(enterprises=ENTERPRISES[:1], inspections=[old, new], events=[found])
     y = summarize(data, year=YEAR, today=TODAY).subdistrict.year
     assert (y.inspections, y.zero_hazard_inspections, y.hazards_found) == (1, 0, 1)
+
+
+def test_two_corrections_of_one_inspection_count_as_one_visit() -> None:
+    """Two phones corrected the same returned inspection offline: the newest stands."""
+    old = f.inspection(id=f.uid(1), enterprise_id="e1", started_at=cst(2025, 3, 1))
+    first, second = (
+        f.inspection(
+            id=f.uid(n), enterprise_id="e1", started_at=cst(2025, 3, 1, 11), supersedes=old.id
+        )
+        for n in (5, 4)  # the later id is the earlier correction: finished_at decides
+    )
+    second = second.model_copy(update={"finished_at": cst(2025, 3, 2, 9)})
+    found = f.reported(
+        hazard_id=f.uid(3), enterprise_id="e1", at=cst(2025, 3, 1, 10), inspection_id=old.id
+    )
+    for order in ([old, first, second], [second, first, old]):
+        data = ReportData.of(enterprises=ENTERPRISES[:1], inspections=order, events=[found])
+        y = summarize(data, year=YEAR, today=TODAY).subdistrict.year
+        assert (y.inspections, y.zero_hazard_inspections, y.hazards_found) == (1, 0, 1)

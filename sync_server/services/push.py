@@ -153,6 +153,24 @@ def _check_references(db: Database, record: AnyRecord) -> None:
             raise _invalid("enterprise_id", "与隐患所属单位不一致")
     if record.supersedes is not None:
         _same_enterprise(db, record, record.supersedes, "supersedes", record.kind)
+        if isinstance(record, Inspection):
+            _check_correction(db, record, record.supersedes)
+
+
+def _check_correction(db: Database, record: Inspection, original_id: str) -> None:
+    """A correction answers a return: by one of the original's inspectors, of a returned one.
+
+    Two corrections of the same return (two phones offline) are both kept; the figures count
+    the newest (domain.statistics).
+    """
+    row = record_store.record_row(db, original_id)
+    assert row is not None  # _same_enterprise found it
+    if record.created_by not in record_store.record_data(row).get("inspector_ids", []):
+        raise GridCheckError(
+            ErrorCode.forbidden, "只有原检查人可以更正这次检查", {"field": "supersedes"}
+        )
+    if "returned" not in record_store.review_decisions(db, original_id):
+        raise _invalid("supersedes", "这次检查没有被退回，不能更正")
 
 
 def _same_enterprise(db: Database, record: AnyRecord, ref_id: str, field: str, kind: str) -> None:

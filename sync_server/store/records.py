@@ -94,5 +94,15 @@ def blob_record_scopes(db: Database, sha256: str) -> list[dict[str, Any]]:
     )
 
 
+def review_decisions(db: Database, inspection_id: str) -> list[str]:
+    """The office's decisions on an inspection, oldest first."""
+    rows = db.execute(
+        "SELECT json_extract(data, '$.decision') FROM records "
+        "WHERE kind = 'review' AND inspection_id = ? ORDER BY received_at, id",
+        [inspection_id],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def record_data(row: dict[str, Any]) -> dict[str, Any]:
     return json.loads(row["data"])

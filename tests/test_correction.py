@@ -10,6 +10,7 @@ import flet as ft
 import pytest
 
 from app.services.correction import CorrectionService
+from app.services.overview import inspections_of
 from app.services.rectify import RectifyService
 from app.services.review import ReviewService, returned_to
 from app.services.visit import VisitError, VisitService
@@ -195,6 +196,10 @@ def test_a_returned_inspection_is_corrected_reviewed_and_counted_once(
         CorrectionService(inspector.account).start(correction.id)
     with pytest.raises(VisitError, match="这次检查已提交过更正，不能重复更正"):
         CorrectionService(inspector.account).start(old["id"])
+    # the enterprise's history keeps both, the old one marked as replaced
+    history = {h["id"]: h for h in inspections_of(inspector.account.db, f.ENTERPRISE)}
+    assert history[old["id"]]["superseded"] and not history[old["id"]]["correction"]
+    assert history[correction.id]["correction"] and not history[correction.id]["superseded"]
 
 
 def test_what_cannot_be_corrected_is_refused_and_nothing_written(tmp_path: Path, server) -> None:

@@ -133,9 +133,11 @@ def inspections_of(db: Database, enterprise_id: str) -> list[dict]:
         "SELECT id, data, number, origin FROM records WHERE kind = 'inspection' AND enterprise_id = ?",
         [enterprise_id],
     )
+    datas = {r["id"]: json.loads(r["data"]) for r in rows}
+    corrected = {d["supersedes"] for d in datas.values() if d.get("supersedes")}
     out = []
     for r in rows:
-        data = json.loads(r["data"])
+        data = datas[r["id"]]
         failed = sum(1 for i in data["items"] if i["result"] == "fail")
         out.append(
             {
@@ -145,6 +147,8 @@ def inspections_of(db: Database, enterprise_id: str) -> list[dict]:
                 "failed": failed,
                 "number": r["number"],
                 "refused": data.get("refusal") is not None,
+                "correction": data.get("supersedes") is not None,  # 更正 of an earlier one
+                "superseded": r["id"] in corrected,  # replaced by a correction: not in effect
             }
         )
     out.sort(key=lambda x: x["finished_at"], reverse=True)

@@ -279,6 +279,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "year": ("年度", "Year"),
     "scope": ("范围", "Scope"),
     "subdistrict": ("全街道", "Whole sub-district"),
+    "not_in_effect": ("（未生效）", " (not in effect)"),
+    "correction_mark": ("更正", "correction"),
+    "superseded_mark": ("已被更正取代", "replaced by a correction"),
     "items": ("检查项", "Items"),
     # photos on demand, timeline, rectification on behalf
     "photo_tap_download": ("未下载 · 点击下载", "Not here · tap to download"),

@@ -172,6 +172,9 @@ class EnterpriseView:
                     subtitle=ft.Text(
                         f"{number} · {t('fail')} {h['failed']}"
                         + (f" · {t('refuse')}" if h["refused"] else "")
+                        + (f" · {t('correction_mark')}" if h["correction"] else "")
+                        + (f" · {t('superseded_mark')}" if h["superseded"] else ""),
+                        color=ft.Colors.GREY_600 if h["superseded"] else None,
                     ),
                 )
             )

@@ -246,7 +246,7 @@ class HazardView:
             lines.append(t("event_signed", name=entry.signer))
         title = f"{entry.at:%Y-%m-%d %H:%M} · {name} {extra}".strip()
         if entry.superseded:  # kept, shown, but not part of the hazard's state
-            title += "（未生效）"
+            title += t("not_in_effect")
         out: list[ft.Control] = [
             sid(
                 f"event-{i}",

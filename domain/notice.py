@@ -42,6 +42,7 @@ class Notice:
     hazards: tuple[NoticeHazard, ...]
     issuer: str = DEFAULT_ISSUER
     recheck_days: int = DEFAULT_RECHECK_DAYS
+    replaces: tuple[str, ...] = ()  # 文号 (or temporary refs) of the notices a correction replaces
 
     @property
     def number_text(self) -> str:
@@ -64,6 +65,14 @@ def notice_for(
     enterprise = data.enterprise_by_id.get(inspection.enterprise_id) if inspection else None
     if inspection is None or enterprise is None:
         raise GridCheckError(ErrorCode.not_found, details={"inspection_id": inspection_id})
+    # a correction keeps the hazards of the inspection(s) it replaces: they hang on those
+    replaced: list[str] = []
+    earlier = inspection.supersedes
+    while earlier is not None and earlier not in replaced and earlier != inspection_id:
+        replaced.append(earlier)
+        previous = data.inspection_by_id.get(earlier)
+        earlier = previous.supersedes if previous else None
+    covered = {inspection_id, *replaced}
     hazards = tuple(
         NoticeHazard(
             reported=case.reported,
@@ -71,7 +80,7 @@ def notice_for(
             deadline_in_force=case.state.deadline or case.reported.deadline,
         )
         for case in data.cases
-        if case.reported.inspection_id == inspection_id and not case.is_voided
+        if case.reported.inspection_id in covered and not case.is_voided
     )
     return Notice(
         inspection=inspection,
@@ -83,4 +92,5 @@ def notice_for(
         hazards=hazards,
         issuer=issuer,
         recheck_days=recheck_days,
+        replaces=tuple(data.numbers.get(i) or f"临时编号 {short_ref(i)}" for i in replaced),
     )

@@ -205,3 +205,31 @@ def test_the_device_makes_the_ledger_and_the_figures_from_its_store(device_store
     assert figures.subdistrict.year.hazards_found == 1
     assert figures.subdistrict.year.overdue == 1
     assert figures.subdistrict.year.inspections == 1
+
+
+def test_a_corrections_notice_keeps_the_hazards_and_names_the_notice_it_replaces() -> None:
+    """The hazards hang on the returned inspection; the correction's notice still lists them."""
+    from domain.labels import short_ref
+    from tests.report_set import EVENTS, I2, I2C
+
+    found = f.reported(
+        hazard_id=f.uid(990),
+        enterprise_id="e2",
+        at=cst(2025, 3, 12, 10),
+        inspection_id=I2.id,
+        title="配电箱未接地",
+    )
+    data = report_data(events=[*EVENTS, found])
+    original = notice_for(data, I2.id)
+    assert [h.reported.title for h in original.hazards] == ["配电箱未接地"]
+    assert original.replaces == ()
+    correction = notice_for(data, I2C.id)
+    assert [h.reported.id for h in correction.hazards] == [found.id]
+    assert correction.replaces == (f"临时编号 {short_ref(I2.id)}",)
+
+    numbered = notice_for(
+        report_data(events=[*EVENTS, found], numbers={I2.id: "310105001-TZ-2025-00002"}), I2C.id
+    )
+    text = text_of(notice_pdf(numbered, blobs_for(numbered)))
+    assert "本通知书为更正，取代文号310105001-TZ-2025-00002的通知书" in text  # spaces dropped
+    assert "配电箱未接地" in text

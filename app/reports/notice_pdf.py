@@ -169,6 +169,12 @@ def _header(doc: _Doc, notice: Notice) -> None:
     doc.para(notice.issuer, size=13, align=Align.C, h=7)
     doc.para("隐患整改通知书", size=20, align=Align.C, h=11)
     doc.para(f"文号：{notice.number_text}", size=10, align=Align.R)
+    if notice.replaces:
+        doc.para(
+            f"本通知书为更正，取代文号 {'、'.join(notice.replaces)} 的通知书",
+            size=10,
+            align=Align.R,
+        )
     doc.ln(2)
 
 

@@ -15,6 +15,7 @@ from app.services.rectify import RectifyService
 from app.services.review import ReviewService, returned_to
 from app.services.visit import VisitError, VisitService
 from app.store.drafts import list_drafts, load_draft
+from app.store.records import hazard_state
 from app.ui.views.home import HomeView
 from app.ui.views.office import ReviewQueueView, ReviewView
 from app.ui.views.summary import SummaryView
@@ -154,6 +155,11 @@ def test_a_returned_inspection_is_corrected_reviewed_and_counted_once(
     view = detail.build()
     assert detail.detail.supersedes is not None
     assert detail.detail.supersedes.id == old["id"]
+    # the hazards hang on the original; the office sees them with the correction
+    hazard_deadline = hazard_state(office.account.db, old["hazard_id"]).deadline
+    assert detail.detail.hazard_ids == [old["hazard_id"]]
+    assert detail.detail.hazard_lines[0].endswith(f" · 一般隐患 · 期限 {hazard_deadline}")
+    assert office.account and ReviewQueueView(office).entries[0].hazards == 1
     assert texts(find(view, "review-supersedes")) == [f"更正（替代 {old_number}）"]
     assert {"review-approve", "review-return"} <= identifiers(view)
     earlier = ReviewView(office, id=old["id"])

@@ -74,33 +74,22 @@ def correctable(db: Database, user_id: str, inspection_id: str) -> tuple[Inspect
     return record, latest
 
 
-def _chain(db: Database, record: Inspection) -> list[str]:
-    """The inspection and those it corrected in turn (a loop is not followed)."""
-    ids = [record.id]
-    current: Inspection | None = record
-    while current is not None and current.supersedes and current.supersedes not in ids:
-        ids.append(current.supersedes)
-        current = office_store.inspection(db, current.supersedes)
-    return ids
-
-
 def prior_hazards(db: Database, record: Inspection) -> list[dict[str, Any]]:
     """Hazards reported in this inspection (or in those it corrected) that are not voided."""
     out = []
-    for inspection_id in _chain(db, record):
-        for hazard_id in office_store.hazards_reported_in(db, inspection_id):
-            state = hazard_state(db, hazard_id)
-            if state.reported is None or state.status == HazardStatus.voided:
-                continue
-            out.append(
-                {
-                    "hazard_id": hazard_id,
-                    "title": state.reported.title,
-                    "item_code": state.reported.item_code,
-                    "level": str(state.reported.level),
-                    "inspection_id": inspection_id,
-                }
-            )
+    for hazard_id in office_store.hazards_of_visit(db, record):
+        state = hazard_state(db, hazard_id)
+        if state.reported is None or state.status == HazardStatus.voided:
+            continue
+        out.append(
+            {
+                "hazard_id": hazard_id,
+                "title": state.reported.title,
+                "item_code": state.reported.item_code,
+                "level": str(state.reported.level),
+                "inspection_id": state.reported.inspection_id,
+            }
+        )
     return out
 
 

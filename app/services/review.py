@@ -18,8 +18,9 @@ from app.services.visit import VisitError
 from app.store import office as office_store
 from app.store import reference
 from app.store.blobs import BlobFiles
-from app.store.records import add_local_record, get_record
+from app.store.records import add_local_record, get_record, hazard_state
 from domain.ids import new_id
+from domain.labels import LEVEL_ZH
 from domain.records import Inspection, Review, integrity_problems, seal
 from domain.reference import UserPublic, template_id
 
@@ -71,6 +72,7 @@ class InspectionDetail:
     inspector_names: list[str]
     items: list[ItemLine]
     hazard_ids: list[str]
+    hazard_lines: list[str]
     integrity_ok: bool
     integrity_text: str
     reviews: list[Review]
@@ -114,7 +116,7 @@ def review_queue(db: Database) -> list[QueueEntry]:
                 passed=passed,
                 failed=failed,
                 na=na,
-                hazards=len(office_store.hazards_reported_in(db, record.id)),
+                hazards=len(office_store.hazards_of_visit(db, record)),
                 photos=len(record._photo_refs()),
                 refused=record.refusal is not None,
                 supersedes=_ref(db, record.supersedes),
@@ -122,6 +124,15 @@ def review_queue(db: Database) -> list[QueueEntry]:
         )
     out.sort(key=lambda e: (e.finished_at, e.inspection_id), reverse=True)
     return out
+
+
+def _hazard_line(db: Database, hazard_id: str) -> str:
+    """「title · level · deadline」 of a hazard found in the visit, as it stands now."""
+    state = hazard_state(db, hazard_id)
+    if state.reported is None:
+        return hazard_id[:8]
+    level = LEVEL_ZH.get(state.reported.level, "")
+    return f"{state.reported.title} · {level} · 期限 {state.deadline}"
 
 
 def _user_name(db: Database, user_id: str) -> str:
@@ -149,7 +160,8 @@ def inspection_detail(db: Database, inspection_id: str) -> InspectionDetail:
             ItemLine(i.item_code, texts.get(i.item_code, ""), str(i.result), i.note, list(i.photos))
             for i in record.items
         ],
-        hazard_ids=office_store.hazards_reported_in(db, record.id),
+        hazard_ids=office_store.hazards_of_visit(db, record),
+        hazard_lines=[_hazard_line(db, h) for h in office_store.hazards_of_visit(db, record)],
         integrity_ok=not problems,
         integrity_text=INTEGRITY_OK if not problems else INTEGRITY_BAD,
         reviews=office_store.reviews_of(db, record.id),

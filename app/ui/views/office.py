@@ -231,13 +231,11 @@ class ReviewView:
         body.append(self.full)
         if d.hazard_ids:
             body.append(heading(t("hazards_found", n=len(d.hazard_ids))))
-            for i, hid in enumerate(d.hazard_ids):
+            for i, (hid, line) in enumerate(zip(d.hazard_ids, d.hazard_lines, strict=True)):
                 body.append(
                     sid(
                         f"review-hazard-{i}",
-                        ft.TextButton(
-                            hid[:8], on_click=lambda _, h=hid: self.ui.go(f"/hazard/{h}")
-                        ),
+                        ft.TextButton(line, on_click=lambda _, h=hid: self.ui.go(f"/hazard/{h}")),
                     )
                 )
         body.append(heading(t("signatures")))

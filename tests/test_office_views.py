@@ -145,6 +145,11 @@ def test_a_major_hazard_is_closed_only_by_the_office(tmp_path: Path, server) -> 
     state = hazard_state(office.account.db, hazard_id)
     assert state.status == "closed" and state.escalation == "listed"
     assert state.deadline is not None and state.deadline > old
+    timeline = [
+        str(getattr(c, "value", "")) for c in walk(HazardView(office, id=hazard_id).build())
+    ]
+    assert any(x.endswith("· 督办 挂牌督办") for x in timeline)
+    assert any(x.endswith(f"· 延期 → {state.deadline}") for x in timeline)
     sync(office)
     rows = server_rows(
         server.data_dir,

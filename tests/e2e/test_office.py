@@ -82,9 +82,10 @@ def test_office_finds_an_overdue_major_on_the_dashboard_lists_it_and_closes_it(
     expect(sem(page, "fig-overdue-major")).to_contain_text("1", timeout=20_000)
     expect(sem(page, "overdue-major-0")).to_contain_text("液化气钢瓶无防倾倒")
     expect(sem(page, "overdue-major-0")).to_contain_text("逾期 23 天")
-    screenshot(page, "13-office-dashboard")
+    screenshot(page, "15-office-dashboard")
     tap(page, "overdue-major-0")
     expect(page.get_by_text("登记").first).to_be_visible(timeout=20_000)  # the timeline
+    screenshot(page, "16-office-hazard")
     tap(page, "escalate-listed")
     expect(page.get_by_text("已记录：挂牌督办").last).to_be_visible(timeout=20_000)
 

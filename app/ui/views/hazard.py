@@ -234,6 +234,10 @@ class HazardView:
         extra = ""
         if entry.type == "rechecked":
             extra = t("recheck_passed") if entry.event.passed else t("recheck_failed")  # type: ignore[union-attr]
+        elif entry.type == "escalated":  # 督办提醒 or 挂牌督办
+            extra = t(f"escalate_{entry.event.mode}")  # type: ignore[union-attr]
+        elif entry.type == "deadline_extended":
+            extra = f"→ {entry.event.new_deadline}"  # type: ignore[union-attr]
         who = t("event_by", name=entry.who)
         if entry.on_behalf:
             who += f" · {t('on_behalf_mark')}"

@@ -131,8 +131,11 @@ def test_a_major_hazard_is_closed_only_by_the_office(tmp_path: Path, server) -> 
     ids = identifiers(page.build())
     assert {"escalate-listed", "extend-deadline", "close-hazard", "void-hazard"} <= ids
     assert "start-recheck" not in ids and "start-rectify" not in ids
+    assert "escalate-reminder" in ids
     assert page.escalate("listed")
     page = HazardView(office, id=hazard_id)
+    listed = identifiers(page.build())  # listed: no weaker reminder, no second listing
+    assert not {"escalate-reminder", "escalate-listed"} & listed and "extend-deadline" in listed
     old = hazard_state(office.account.db, hazard_id).deadline
     assert old is not None
     page.new_deadline.value = old.replace(day=1).replace(year=old.year + 1).isoformat()

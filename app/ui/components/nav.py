@@ -80,7 +80,10 @@ def office_frame(
     scroll: bool = True,
 ) -> ft.View:
     """An office screen: app bar, the rail on the left, the content filling the rest."""
-    content = ft.Column(body, spacing=8, scroll=ft.ScrollMode.AUTO if scroll else None, expand=True)
+    top = ft.Container(height=4)  # room for a first field's floating label
+    content = ft.Column(
+        [top, *body], spacing=8, scroll=ft.ScrollMode.AUTO if scroll else None, expand=True
+    )
     return ft.View(
         route=route,
         appbar=appbar(ui, title, back=back),

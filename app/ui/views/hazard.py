@@ -99,7 +99,7 @@ class HazardView:
     def void(self, _: object = None) -> bool:
         return self._supervise("void")
 
-    def _office_actions(self, status: str | None) -> list[ft.Control]:
+    def _office_actions(self, status: str | None, escalation: str | None) -> list[ft.Control]:
         t = self.ui.t
         if status in TERMINAL:
             return []
@@ -108,13 +108,20 @@ class HazardView:
             cls = ft.FilledButton if filled else ft.OutlinedButton
             return sid(key, cls(label, on_click=handler, height=TOUCH))  # type: ignore[arg-type]
 
-        buttons = [
-            button(
-                "escalate-reminder", t("escalate_reminder"), lambda _: self.escalate("reminder")
-            ),
-            button("escalate-listed", t("escalate_listed"), lambda _: self.escalate("listed")),
-            button("extend-deadline", t("extend"), self.extend),
-        ]
+        buttons = []
+        if escalation is None:  # 挂牌督办 is the stronger step: after it, no reminder
+            buttons.append(
+                button(
+                    "escalate-reminder",
+                    t("escalate_reminder"),
+                    lambda _: self.escalate("reminder"),
+                )
+            )
+        if escalation != "listed":
+            buttons.append(
+                button("escalate-listed", t("escalate_listed"), lambda _: self.escalate("listed"))
+            )
+        buttons.append(button("extend-deadline", t("extend"), self.extend))
         if status == HazardStatus.rectified:
             buttons.append(button("close-hazard", t("close_hazard"), self.close, filled=True))
         buttons.append(button("void-hazard", t("void_hazard"), self.void))
@@ -134,7 +141,7 @@ class HazardView:
         self.ui.go(f"/recheck/{draft}")
         return draft
 
-    def _actions(self, status: str | None) -> list[ft.Control]:
+    def _actions(self, status: str | None, escalation: str | None = None) -> list[ft.Control]:
         t, who = self.ui.t, role(self.ui)
         out: list[ft.Control] = []
         if who == "enterprise" and status == HazardStatus.open:
@@ -155,7 +162,7 @@ class HazardView:
                 )
             )
         if who == "office":  # admin works from the server shell and pushes nothing
-            out += self._office_actions(status)
+            out += self._office_actions(status, escalation)
         if who == "inspector" and status not in TERMINAL:
             out.append(
                 ft.Row(
@@ -317,7 +324,7 @@ class HazardView:
                     weight=ft.FontWeight.BOLD,
                 )
             )
-        body += self._actions(state.status)
+        body += self._actions(state.status, state.escalation)
         self.tiles = {}
         body += self._before_after(timeline)
         body.append(heading(t("timeline")))

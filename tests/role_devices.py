@@ -79,7 +79,16 @@ def draw(pad: object, shift: float = 0.0) -> None:
 def walk(control: object) -> list[object]:
     """Every control under ``control`` (what a screen would send to the client)."""
     out = [control]
-    names = ("controls", "content", "appbar", "navigation_bar", "leading", "title", "subtitle")
+    names = (
+        "controls",
+        "content",
+        "appbar",
+        "navigation_bar",
+        "leading",
+        "title",
+        "subtitle",
+        "trailing",
+    )
     for name in names:
         child = getattr(control, name, None)
         if isinstance(child, list):

@@ -71,7 +71,9 @@ def test_review_approve_and_return_reach_the_inspector(tmp_path: Path, server) -
     office.account.files.write(inspector.account.files.read(sig_sha))
     assert page.open_photo(sig_sha)  # full size from the bytes the device holds
     # the notice of this inspection, offline
-    assert page.notice_pdf().startswith(b"%PDF")
+    page.export_notice()
+    name, pdf = office.files[-1]
+    assert pdf.startswith(b"%PDF") and name.startswith("整改通知书-310105001-TZ-")
 
     # returning needs a comment
     assert not page.send_back()
@@ -123,7 +125,8 @@ def test_a_major_hazard_is_closed_only_by_the_office(tmp_path: Path, server) -> 
     ledger.status.value = "rectified"
     ledger.apply()
     assert len(ledger.table.rows) == 1
-    assert ledger.xlsx()[:2] == b"PK"
+    ledger.export()
+    assert office.files[-1][0].startswith("隐患台账-") and office.files[-1][1][:2] == b"PK"
     ledger.open(ledger.data.rows[0].hazard_id)
     assert office.routes[-1] == f"/hazard/{hazard_id}"
 

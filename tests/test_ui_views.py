@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from app.services import clock
+from app.services.overview import hazard_rows, inspections_of
 from app.services.session import DeviceSession
 from app.services.visit import VisitService
 from app.store import drafts, outbox
@@ -21,9 +23,12 @@ from app.ui.views.recheck import RecheckView
 from app.ui.views.settings import SettingsView
 from app.ui.views.summary import SummaryView
 from app.ui.views.visit import VisitView
+from domain.labels import short_ref
 from tests import domain_factories as f
 from tests.devices import camera_jpeg
 from tests.org import PASSWORD
+from tests.pdf_text import text_of
+from tests.role_devices import identifiers
 from tests.server_db import server_rows
 from tests.ui_double import RecordingUi
 
@@ -165,7 +170,22 @@ def test_a_whole_visit_through_the_screens(signed_in: RecordingUi, server) -> No
     assert summary.sign_enterprise()
     assert summary.submit()
     assert ui.routes[-1] == "/"
+    assert ui.toasts[-1].endswith("整改通知书可在单位页面的检查记录中导出")
     assert drafts.load_draft(ui.account.db, draft_id) is None
+
+    # right after the visit, still offline: the notice from the enterprise's page
+    page = EnterpriseView(ui, id=f.ENTERPRISE)
+    assert "history-notice-0" in identifiers(page.build())
+    [visit] = inspections_of(ui.account.db, f.ENTERPRISE)
+    assert page.export_notice(visit["id"])
+    name, pdf = ui.files[-1]
+    assert name == f"整改通知书-{short_ref(visit['id'])}.pdf"  # no 文号 before the sync
+    text = text_of(pdf)
+    assert "东湖宏达机械加工厂" in text and "王五" in text
+    [hazard] = hazard_rows(ui.account.db, clock.today())
+    assert hazard.title.replace(" ", "") in text
+    assert not page.export_notice("01900000-0000-7000-8000-00000000dead")
+    assert ui.toasts[-1].startswith("无法生成整改通知书：")
     waiting = outbox.waiting(ui.account.db)
     assert (waiting.records, waiting.blobs) == (2, 4)  # inspection + hazard; 2 photos, 2 signatures
 

@@ -27,6 +27,7 @@ class RecordingUi(Ui):
         self.location = location
         self.signed_in = 0
         self.signed_out = 0
+        self.files: list[tuple[str, bytes]] = []  # documents offered for saving
 
     def go(self, route: str) -> None:
         self.routes.append(route)
@@ -36,6 +37,9 @@ class RecordingUi(Ui):
 
     def confirm(self, title: str, text: str, on_yes: Any) -> None:
         self.confirms.append((text, on_yes))
+
+    def offer_file(self, name: str, data: bytes) -> None:
+        self.files.append((name, data))
 
     async def pick_image(self) -> bytes | None:
         return self.photo

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 from sqlite_utils import Database
 
-from app.reports.device import ledger_xlsx_from_store, notice_pdf_from_store, summary_from_store
-from app.store.blobs import BlobFiles
+from app.reports.device import summary_from_store
 from app.store.reports import load_report_data
 from domain.ledger import LedgerFilter, LedgerRow, ledger_rows
 from domain.lifecycle import HazardStatus
@@ -112,14 +111,6 @@ SORT_KEYS = {
 def sort_rows(rows: list[LedgerRow], key: str, ascending: bool) -> list[LedgerRow]:
     """The ledger's rows sorted by one column; ties keep the order found."""
     return sorted(rows, key=SORT_KEYS[key], reverse=not ascending)
-
-
-def ledger_xlsx(db: Database, chosen: LedgerFilter, today: dt.date) -> bytes:
-    return ledger_xlsx_from_store(db, chosen, today=today)
-
-
-def notice_pdf(db: Database, files: BlobFiles, inspection_id: str) -> bytes:
-    return notice_pdf_from_store(db, files, inspection_id)
 
 
 def dashboard(db: Database, today: dt.date, year: int | None = None) -> Summary:

@@ -116,6 +116,11 @@ class Ui:
         )
         return files[0].bytes if files and files[0].bytes else None
 
+    def offer_file(self, name: str, data: bytes) -> None:
+        """Offer a generated document for saving or sharing (runs the save dialog)."""
+        if self.page is not None:
+            self.page.run_task(self.save_file, name, data)
+
     async def save_file(self, name: str, data: bytes) -> None:
         """Hand a generated document to the user (the browser downloads it)."""
         if self.file_picker is None:

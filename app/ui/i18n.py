@@ -138,7 +138,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Refusal recorded: {reason} (witness {witness})",
     ),
     "submit": ("提交检查", "Submit"),
-    "submitted": ("已提交，{n} 条记录等待同步", "Submitted; {n} records waiting to sync"),
+    "submitted": (
+        "已提交，{n} 条记录等待同步；整改通知书可在单位页面的检查记录中导出",
+        "Submitted; {n} records waiting to sync. The notice is under the enterprise's history",
+    ),
     "cannot_submit": ("还不能提交：", "Not ready: "),
     "provisional": ("待同步", "provisional"),
     "hazard": ("隐患详情", "Hazard"),

@@ -6,7 +6,7 @@ from typing import Any
 
 import flet as ft
 
-from app.services import clock
+from app.services import clock, documents
 from app.services.overview import hazard_rows, inspections_of
 from app.services.visit import VisitError, VisitService, all_templates, suggest_template
 from app.store.reference import enterprise, search_enterprises
@@ -105,6 +105,16 @@ class EnterpriseView:
         self.ui.go(f"/visit/{draft_id}")
         return draft_id
 
+    def export_notice(self, inspection_id: str) -> bool:
+        """隐患整改通知书 of one visit, made on the device (offline), offered to save or share."""
+        try:
+            doc = documents.notice(self.ui.account, inspection_id)
+        except documents.DocumentError as err:
+            self.ui.toast(str(err))
+            return False
+        self.ui.offer_file(doc.name, doc.data)
+        return True
+
     def build(self) -> ft.View:
         t, e = self.ui.t, self.enterprise
         if e is None:
@@ -162,7 +172,7 @@ class EnterpriseView:
             rows.append(ft.Text(t("none"), color=ft.Colors.GREY_600))
         rows.append(heading(t("history")))
         history = inspections_of(self.ui.account.db, e.id)
-        for h in history[:20]:
+        for i, h in enumerate(history[:20]):
             number = h["number"] or t("provisional")
             rows.append(
                 ft.ListTile(
@@ -175,6 +185,14 @@ class EnterpriseView:
                         + (f" · {t('correction_mark')}" if h["correction"] else "")
                         + (f" · {t('superseded_mark')}" if h["superseded"] else ""),
                         color=ft.Colors.GREY_600 if h["superseded"] else None,
+                    ),
+                    trailing=sid(
+                        f"history-notice-{i}",
+                        ft.IconButton(
+                            ft.Icons.PICTURE_AS_PDF,
+                            tooltip=t("export_notice"),
+                            on_click=lambda _, r=h["id"]: self.export_notice(r),
+                        ),
                     ),
                 )
             )

@@ -10,7 +10,7 @@ from typing import Any
 
 import flet as ft
 
-from app.services import clock
+from app.services import clock, documents
 from app.services import office as office_service
 from app.services.review import (
     InspectionDetail,
@@ -140,20 +140,13 @@ class ReviewView:
     def send_back(self, _: Any = None) -> bool:
         return self.decide("returned")
 
-    def notice_pdf(self) -> bytes:
-        return office_service.notice_pdf(
-            self.ui.account.db, self.ui.account.files, self.inspection_id
-        )
-
     def export_notice(self, _: Any = None) -> None:
         try:
-            data = self.notice_pdf()
-        except Exception as err:  # the device lacks the unit or the records
+            doc = documents.notice(self.ui.account, self.inspection_id)
+        except documents.DocumentError as err:
             self.ui.toast(str(err))
             return
-        name = f"notice-{self.detail.number or self.inspection_id[:8]}.pdf"
-        if self.ui.page is not None:
-            self.ui.page.run_task(self.ui.save_file, name, data)
+        self.ui.offer_file(doc.name, doc.data)
 
     def build(self) -> ft.View:
         t, d = self.ui.t, self.detail
@@ -485,16 +478,13 @@ class LedgerView:
     def open(self, hazard_id: str) -> None:
         self.ui.go(f"/hazard/{hazard_id}")
 
-    def xlsx(self) -> bytes:
-        return office_service.ledger_xlsx(self.ui.account.db, self.chosen(), clock.today())
-
     def export(self, _: Any = None) -> None:
         try:
-            data = self.xlsx()
+            chosen = self.chosen()
         except office_service.FilterError:
             return
-        if self.ui.page is not None:
-            self.ui.page.run_task(self.ui.save_file, f"ledger-{clock.today()}.xlsx", data)
+        doc = documents.ledger(self.ui.account, chosen, clock.today())
+        self.ui.offer_file(doc.name, doc.data)
 
     def build(self) -> ft.View:
         t = self.ui.t

@@ -6,6 +6,7 @@ services (``app.services.review``, ``office``, ``supervise``); no rules here.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import flet as ft
@@ -359,22 +360,19 @@ class LedgerView:
         self.overdue = ft.Checkbox(
             label=t("filter_overdue"), value=bool(start.overdue), on_change=self.apply
         )
-        self.date_from = ft.TextField(
-            label=t("filter_date_from"),
-            value=start.date_from.isoformat() if start.date_from else "",
-            width=170,
-            dense=True,
-            on_submit=self.apply,
-            on_blur=self.apply,
-        )
-        self.date_to = ft.TextField(
-            label=t("filter_date_to"),
-            value=start.date_to.isoformat() if start.date_to else "",
-            width=170,
-            dense=True,
-            on_submit=self.apply,
-            on_blur=self.apply,
-        )
+
+        def day(label: str, value: dt.date | None) -> ft.TextField:
+            return ft.TextField(
+                label=t(label),
+                value=value.isoformat() if value else "",
+                width=170,
+                dense=True,
+                on_submit=self.apply,
+                on_blur=self.apply,
+            )
+
+        self.date_from = day("filter_date_from", start.date_from)
+        self.date_to = day("filter_date_to", start.date_to)
         self.counts = ft.Text("")
         self.more = ft.Text("", size=12, color=ft.Colors.GREY_700)
         self.table = ft.DataTable(columns=[], rows=[])

@@ -56,7 +56,11 @@ def account_key(server_url: str, user_id: str) -> str:
 
 @dataclass
 class Account:
-    """An open account: its database, its blob folder and how to reach its server."""
+    """An open account: its database, its blob folder and how to reach its server.
+
+    ``db`` may be used from any thread: each thread gets its own connection to the file
+    (``app.store.db.DeviceDatabase``), so one thread's transaction never takes in another's.
+    """
 
     key: str
     folder: Path
@@ -71,6 +75,9 @@ class Account:
         return SyncClient(self.server_url, self.token, timeout=timeout)
 
     def close(self) -> None:
+        """Close the store on every thread that used it (screens, sync, photo downloads):
+        any transaction still open rolls back, and later use raises ``ProgrammingError``.
+        Stop the account's sync first: its thread's work is cut off, not waited for."""
         self.db.close()
 
 

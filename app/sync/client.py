@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import io
+import json
 import os
 import threading
 from typing import Any, TypeVar
@@ -27,6 +29,11 @@ M = TypeVar("M", bound=BaseModel)
 
 API = "/api/v1"
 USER_AGENT = "GridCheck-device/0.1"
+# The server takes no blob larger than this (sync_server's ``max_blob_bytes`` default): a
+# longer download is not one of ours, and is never held in memory whole.
+MAX_BLOB_BYTES = 20 * 1024 * 1024
+_READ_CHUNK = 64 * 1024
+_ERROR_BODY_BYTES = 64 * 1024  # an error answer is a small JSON object
 
 
 class SyncError(GridCheckError):
@@ -43,9 +50,9 @@ class SyncError(GridCheckError):
         self.http_status = status
 
 
-def _error_from(response: requests.Response) -> SyncError:
+def _error_from(response: requests.Response, content: bytes | None = None) -> SyncError:
     try:
-        body = response.json()["error"]
+        body = json.loads(response.content if content is None else content)["error"]
         code = ErrorCode(body["code"])
         return SyncError(code, body.get("message"), body.get("details") or {}, response.status_code)
     except (ValueError, KeyError, TypeError):
@@ -132,7 +139,10 @@ class SyncClient:
         except requests.RequestException as exc:
             raise SyncError(ErrorCode.network, details={"reason": type(exc).__name__}) from exc
         if response.status_code >= 400:
-            raise _error_from(response)
+            if not kwargs.get("stream"):
+                raise _error_from(response)
+            with response:  # a streamed answer: read no more of an error page than its head
+                raise _error_from(response, _head(response, _ERROR_BODY_BYTES))
         return response
 
     def _json(self, method: str, path: str, payload: Any = None, **kwargs: Any) -> Any:
@@ -200,5 +210,38 @@ class SyncClient:
         }
         return self._model(BlobStored, "PUT", f"/blobs/{sha256}", data=chunk, headers=headers)
 
-    def get_blob(self, sha256: str) -> bytes:
-        return self._call("GET", f"/blobs/{sha256}").content
+    def get_blob(self, sha256: str, max_bytes: int = MAX_BLOB_BYTES) -> bytes:
+        """The blob's bytes, read as they stream in and never more than ``max_bytes`` of them:
+        a longer answer (a stated ``Content-Length`` or the bytes themselves) raises
+        ``too_large`` as soon as the cap would be passed, and the rest is never read."""
+        response = self._call("GET", f"/blobs/{sha256}", stream=True)
+        with response:
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise _too_large(max_bytes, response.status_code)
+            body = io.BytesIO()  # getvalue() hands its buffer over: no second copy
+            try:
+                for chunk in response.iter_content(chunk_size=_READ_CHUNK):
+                    if body.tell() + len(chunk) > max_bytes:
+                        raise _too_large(max_bytes, response.status_code)
+                    body.write(chunk)
+            except requests.RequestException as exc:  # cut off half-way, or stalled
+                raise SyncError(ErrorCode.network, details={"reason": type(exc).__name__}) from exc
+        return body.getvalue()
+
+
+def _head(response: requests.Response, limit: int) -> bytes:
+    """Up to ``limit`` bytes of a streamed body (what did not arrive is simply missing)."""
+    head = b""
+    try:
+        for chunk in response.iter_content(chunk_size=min(limit, _READ_CHUNK)):
+            head += chunk
+            if len(head) >= limit:
+                break
+    except requests.RequestException:
+        pass
+    return head[:limit]
+
+
+def _too_large(max_bytes: int, status: int) -> SyncError:
+    return SyncError(ErrorCode.too_large, details={"max_bytes": max_bytes}, status=status)

@@ -1,4 +1,6 @@
-"""The device's media: photo pipeline, signatures, bundled font. Real images, no mocks."""
+"""The device's media: photo pipeline, signatures, bundled font. Real images, no mocks
+(the watermark tests of re-check and rectification photos note the text the real pipeline
+is given, on a real device store)."""
 
 from __future__ import annotations
 
@@ -14,8 +16,10 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageCms, ImageDraw, ImageOps, ImageStat
 
+from app.account import Account
 from app.media.fonts import cjk_font_path, load_font
 from app.media.photos import (
+    REPORTER_LABEL,
     PhotoError,
     WatermarkInfo,
     apply_orientation,
@@ -23,7 +27,19 @@ from app.media.photos import (
     process_photo,
 )
 from app.media.signature import SignatureError, render_signature
+from app.services import clock, evidence
+from app.services.recheck import RecheckService
+from app.services.rectify import RectifyService
+from app.store.blobs import BlobFiles
+from app.store.db import open_store
+from app.store.records import apply_server_record
+from app.store.reference import apply_reference
 from domain.canonical import sha256_hex
+from domain.ids import new_id
+from domain.records import seal
+from domain.reference import UserPublic
+from tests import domain_factories as f
+from tests.org import ENTERPRISES, USERS
 
 CST = timezone(timedelta(hours=8))
 INFO = WatermarkInfo(
@@ -219,6 +235,70 @@ def test_watermark_lines_show_time_in_its_own_offset() -> None:
 def test_watermark_time_must_be_aware() -> None:
     with pytest.raises(ValueError):
         WatermarkInfo(datetime(2026, 11, 29, 14, 3), "地点", "张伟", "某厂")
+
+
+def test_watermark_calls_the_person_by_the_label_given() -> None:
+    assert INFO.lines()[2] == "检查人 张伟"  # an inspector's photo, unless told otherwise
+    reporter = WatermarkInfo(INFO.taken_at, "东湖路1号", "王五", "某厂", REPORTER_LABEL)
+    assert reporter.lines() == (
+        "时间 2026-11-29 14:03",
+        "地点 东湖路1号",
+        "上报人 王五",
+        "单位 某厂",
+    )
+    with pytest.raises(ValueError):
+        WatermarkInfo(INFO.taken_at, "地点", "张伟", "某厂", person_label=" ")
+
+
+# --- watermark of re-check and rectification photos: who took them ----------------------------
+
+
+def evidence_account(tmp_path: Path, user: UserPublic) -> tuple[Account, str]:
+    """A device store holding the test enterprise and an open hazard there (as pulled)."""
+    folder = tmp_path / user.id
+    db = open_store(folder / "gridcheck.db")
+    unit = next(e for e in ENTERPRISES if e.id == f.ENTERPRISE)
+    apply_reference(db, "enterprise", unit.model_dump(mode="json"))
+    hazard_id = new_id()
+    event = seal("hazard_event", f.event_data("reported", hazard_id=hazard_id, at=clock.now()))
+    apply_server_record(db, "hazard_event", event, {})
+    account = Account(
+        user.id, folder, db, BlobFiles(folder / "blobs"), "http://127.0.0.1:9", user, "t", "dev"
+    )
+    return account, hazard_id
+
+
+@pytest.mark.parametrize(
+    ("service", "user_id", "expected"),
+    [
+        (RectifyService, f.ENTERPRISE_USER, "上报人 王五"),  # the enterprise reports its own
+        (RectifyService, f.INSPECTOR, "检查人 张三"),  # 代为上报: the inspector took them
+        (RecheckService, f.INSPECTOR, "检查人 张三"),
+    ],
+)
+def test_evidence_photos_name_who_took_them_by_role(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, service, user_id: str, expected: str
+) -> None:
+    user = next(u for u in USERS if u.id == user_id)
+    account, hazard_id = evidence_account(tmp_path, user)
+    burned: list[tuple[str, ...]] = []
+
+    def recording(src: bytes, info: WatermarkInfo):  # the real pipeline; its text noted
+        burned.append(info.lines())
+        return process_photo(src, info)
+
+    monkeypatch.setattr(evidence, "process_photo", recording)
+    try:
+        drafts = service(account)
+        draft_id = drafts.start(hazard_id)
+        sha = drafts.add_photo(draft_id, jpeg_bytes(textured(400, 300)))
+        assert drafts.load(draft_id)["photos"] == [sha] and account.files.has(sha)
+        assert len(burned) == 1
+        place = f"地点 {ENTERPRISES[0].address}"
+        assert burned[0][1:] == (place, expected, f"单位 {ENTERPRISES[0].name}")
+        assert drafts.watermark(draft_id).lines()[1:] == burned[0][1:]
+    finally:
+        account.close()
 
 
 # --- photos: other inputs ------------------------------------------------------------------------

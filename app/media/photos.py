@@ -49,23 +49,32 @@ class PhotoError(ValueError):
     """The bytes are not a photo this pipeline accepts; the message is for the user."""
 
 
+# How the watermark names the person who took the photo, by what they were doing.
+INSPECTOR_LABEL = "检查人"  # an inspector: a visit, a re-check, a rectification recorded 代为上报
+REPORTER_LABEL = "上报人"  # an enterprise's own contact reporting its rectification
+RECORDER_LABEL = "记录人"  # anyone else
+
+
 @dataclass(frozen=True)
 class WatermarkInfo:
     taken_at: datetime
     place: str
-    inspector: str
+    inspector: str  # the name of the person who took the photo (an inspector, most often)
     enterprise: str
+    person_label: str = INSPECTOR_LABEL  # what that person is called on the photo
 
     def __post_init__(self) -> None:
         if self.taken_at.utcoffset() is None:
             raise ValueError("taken_at must be timezone-aware")
+        if not self.person_label.strip():
+            raise ValueError("person_label must not be empty")
 
     def lines(self) -> tuple[str, ...]:
         """The watermark's lines, top to bottom; the time in taken_at's own offset."""
         return (
             f"时间 {self.taken_at.strftime('%Y-%m-%d %H:%M')}",
             f"地点 {_one_line(self.place)}",
-            f"检查人 {_one_line(self.inspector)}",
+            f"{_one_line(self.person_label)} {_one_line(self.inspector)}",
             f"单位 {_one_line(self.enterprise)}",
         )
 

@@ -6,7 +6,13 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from app.account import Account
-from app.media.photos import WatermarkInfo, process_photo
+from app.media.photos import (
+    INSPECTOR_LABEL,
+    RECORDER_LABEL,
+    REPORTER_LABEL,
+    WatermarkInfo,
+    process_photo,
+)
 from app.media.signature import render_signature
 from app.services import clock
 from app.services.visit import VisitError
@@ -15,6 +21,8 @@ from app.store.blobs import add_blob
 from domain.ids import new_id
 
 Strokes = list[list[tuple[float, float]]]
+
+_PERSON_LABEL = {"inspector": INSPECTOR_LABEL, "enterprise": REPORTER_LABEL}
 
 
 class EvidenceDraft:
@@ -45,28 +53,41 @@ class EvidenceDraft:
         return draft
 
     def _update(self, draft_id: str, **fields: Any) -> dict[str, Any]:
-        draft = {**self.load(draft_id), **fields}
-        drafts.save_draft(self.db, draft_id, self.kind, draft["enterprise_id"], draft)
+        # read and write in one transaction: a change saved meanwhile on another thread (the
+        # screens run handlers on a pool) is built on, never overwritten with an older draft
+        with self.db.atomic():
+            draft = {**self.load(draft_id), **fields}
+            drafts.save_draft(self.db, draft_id, self.kind, draft["enterprise_id"], draft)
         return draft
 
-    def add_photo(self, draft_id: str, src: bytes) -> str:
+    def watermark(self, draft_id: str) -> WatermarkInfo:
+        """What a photo taken now for this draft carries burned in. The one who takes it is
+        the signed-in user: an enterprise's contact reports (上报人) its own rectification; an
+        inspector's photos — a re-check, or a rectification recorded on the enterprise's
+        behalf — name the inspector (检查人), who took them."""
         draft = self.load(draft_id)
         enterprise = reference.enterprise(self.db, draft["enterprise_id"])
-        info = WatermarkInfo(
+        user = self.account.user
+        return WatermarkInfo(
             taken_at=clock.now(),
             place=enterprise.address if enterprise else "",
-            inspector=self.account.user.name,
+            inspector=user.name,
             enterprise=enterprise.name if enterprise else "",
+            person_label=_PERSON_LABEL.get(str(user.role), RECORDER_LABEL),
         )
-        photo = process_photo(src, info)
-        with self.db.atomic():
+
+    def add_photo(self, draft_id: str, src: bytes) -> str:
+        photo = process_photo(src, self.watermark(draft_id))
+        with self.db.atomic():  # the photo and the draft that lists it, together
             sha = add_blob(self.db, self.account.files, photo.jpeg, "image/jpeg", photo.thumbnail)
-        self._update(draft_id, photos=[*draft["photos"], sha])
+            draft = self.load(draft_id)
+            self._update(draft_id, photos=[*draft["photos"], sha])
         return sha
 
     def remove_photo(self, draft_id: str, sha: str) -> None:
-        draft = self.load(draft_id)
-        self._update(draft_id, photos=[p for p in draft["photos"] if p != sha])
+        with self.db.atomic():
+            draft = self.load(draft_id)
+            self._update(draft_id, photos=[p for p in draft["photos"] if p != sha])
 
     def sign(self, draft_id: str, strokes: Strokes) -> None:
         """The signed-in user signs (the content hash is filled in when the record is sealed)."""

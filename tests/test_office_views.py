@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from app.services.recheck import RecheckService
 from app.services.review import ReviewService, returned_to, review_queue
 from app.services.supervise import SuperviseError, SuperviseService
 from app.services.visit import VisitError
@@ -191,6 +192,8 @@ def test_office_actions_say_what_is_missing(tmp_path: Path, server) -> None:
         service.extend(hazard_id, "2000-01-01", "理由")
     with pytest.raises(SuperviseError, match="只有已整改的隐患才能销号"):
         service.close(hazard_id)
+    with pytest.raises(VisitError, match="只有网格员可以复查"):
+        RecheckService(office.account).start(hazard_id)
     page = HazardView(office, id=hazard_id)
     assert "close-hazard" not in identifiers(page.build())  # open: nothing to close
     assert not page.void()

@@ -7,6 +7,7 @@ from app.services.evidence import EvidenceDraft
 from app.services.visit import VisitError
 from app.store import drafts
 from app.store.records import hazard_state
+from app.store.reference import enterprise
 from domain.lifecycle import TERMINAL
 from domain.records import AnyRecord, seal
 
@@ -21,6 +22,12 @@ class RecheckService(EvidenceDraft):
         state = hazard_state(self.db, hazard_id)
         if state.reported is None or state.status in TERMINAL:
             raise VisitError("该隐患已销号或不存在，无需复查")
+        user = self.account.user
+        if str(user.role) != "inspector":
+            raise VisitError("只有网格员可以复查")
+        unit = enterprise(self.db, state.reported.enterprise_id)
+        if unit is None or unit.grid_id not in user.grid_ids:
+            raise VisitError("该单位不在您的网格内，不能复查")
         return self._create(hazard_id, state.reported.enterprise_id, passed=None)
 
     def set_result(self, draft_id: str, passed: bool, note: str) -> None:

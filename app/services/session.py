@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,8 @@ class DeviceSession:
     default_server: str = "http://127.0.0.1:8700"
     account: Account | None = None
     _settings: dict = field(default_factory=dict)
+    # called before an account's store closes (the shell stops its sync thread there)
+    before_close: Callable[[], None] | None = None
 
     def __post_init__(self) -> None:
         path = self.root / "settings.json"
@@ -57,6 +60,12 @@ class DeviceSession:
         return self._settings.get("server_url", self.default_server)
 
     # ---- accounts
+    def _close(self, account: Account) -> None:
+        """Whatever runs on the account (the sync thread) stops first, then its store closes."""
+        if self.before_close is not None:
+            self.before_close()
+        account.close()
+
     def open_last(self) -> Account | None:
         """The account used last, opened from local data (no network needed)."""
         key = last_account(self.root)
@@ -97,7 +106,7 @@ class DeviceSession:
                 raise
             account = unlocked
         if self.account is not None:
-            self.account.close()
+            self._close(self.account)
         self.account = account
         self._settings["server_url"] = server_url
         self.set_lang(self.lang)
@@ -116,6 +125,6 @@ class DeviceSession:
         with account.db.atomic():
             info = meta.get(account.db, meta.ACCOUNT)
             meta.put(account.db, meta.ACCOUNT, {**info, "token": None})
-        account.close()
+        self._close(account)
         self.account = None
         (self.root / "last_account.json").unlink(missing_ok=True)

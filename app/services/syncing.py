@@ -7,6 +7,8 @@ progress and status through a callback, and keeps going quietly while offline.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +19,8 @@ from app.store import meta, outbox
 from app.sync.client import SyncError
 from app.sync.engine import SyncEngine, SyncProgress, SyncReport
 from domain.errors import ErrorCode
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -107,10 +111,22 @@ class SyncController:
         self._thread = threading.Thread(target=self._loop, name="gridcheck-sync", daemon=True)
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, wait: float = 0.0) -> None:
+        """Stop syncing by itself; with ``wait``, give a running sync that long to finish."""
         self._stop.set()
+        thread = self._thread
+        if wait and thread is not None and thread is not threading.current_thread():
+            thread.join(wait)
 
     def _loop(self) -> None:
+        try:
+            self._run()
+        except sqlite3.ProgrammingError:  # the store closed under a sync still running
+            if not self._stop.is_set():
+                raise
+            log.info("sync stopped: the account was closed")  # its transaction rolled back
+
+    def _run(self) -> None:
         last_pull = 0.0
         while not self._stop.is_set():
             was_online = self._online

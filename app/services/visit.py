@@ -108,9 +108,11 @@ class VisitService:
         drafts.save_draft(self.db, draft_id, DRAFT_KIND, draft["enterprise_id"], draft)
 
     def _update(self, draft_id: str, change: Any) -> dict[str, Any]:
-        draft = self.load(draft_id)
-        change(draft)
-        self._save(draft_id, draft)
+        """Read, change and save the draft in one transaction: two handlers never lose one."""
+        with self.db.atomic():
+            draft = self.load(draft_id)
+            change(draft)
+            self._save(draft_id, draft)
         return draft
 
     def template(self, draft: dict[str, Any]) -> ChecklistTemplate:

@@ -16,6 +16,9 @@ from app.ui.i18n import t
 log = logging.getLogger("gridcheck.app")
 
 
+SYNC_STOP_WAIT = 15.0  # seconds a running sync gets to finish before sign-out closes the store
+
+
 class Ui:
     """The real shell, bound to a Flet page. Tests use a subclass without a page."""
 
@@ -23,6 +26,7 @@ class Ui:
         self.session = session
         self.page = page
         self.sync: SyncController | None = None
+        session.before_close = self.stop_sync
         self.file_picker: ft.FilePicker | None = None
         self.geolocator: Any = None
 
@@ -58,6 +62,12 @@ class Ui:
 
     def on_signed_out(self) -> None:
         """No account is open any more (the shell shows sign-in)."""
+
+    def stop_sync(self) -> None:
+        """Before the account's store closes: no sync may still be writing to it."""
+        if self.sync is not None:
+            self.sync.stop(wait=SYNC_STOP_WAIT)
+            self.sync = None
 
     def sync_soon(self) -> None:
         """Something was queued: send it now in the background (it also goes by itself later)."""

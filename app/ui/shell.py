@@ -81,9 +81,7 @@ class PageUi(Ui):
         self.go("/")
 
     def on_signed_out(self) -> None:
-        if self.sync is not None:
-            self.sync.stop()
-            self.sync = None
+        self.stop_sync()
         self.go("/login")
 
     def start_sync(self) -> None:

@@ -36,6 +36,15 @@ def rectify_through_screens(ui: RecordingUi, hazard_id: str) -> None:
     # saved as typed: a new screen on the same draft shows it
     assert RectifyView(ui, draft=draft).note.value == "已更换全部过期灭火器"
     asyncio.run(screen.add_photo())
+
+    def missing() -> list[str]:
+        return [c.value for c in screen.problems.controls]
+
+    assert "• 单位负责人尚未签名" in missing()
+    draw(screen.pad)  # drawn: it goes in on submit, so it is no longer listed as missing
+    assert missing() == []
+    screen.pad.clear()
+    assert "• 单位负责人尚未签名" in missing()
     draw(screen.pad)
     assert screen.submit(), ui.toasts
     assert ui.routes[-1] == "/"

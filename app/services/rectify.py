@@ -91,7 +91,8 @@ class RectifyService(EvidenceDraft):
         title = str(draft.get("signer_title") or "").strip()
         return {"signer_name": name, "signer_title": title or None, "signer_user_id": None}
 
-    def problems(self, draft_id: str) -> list[str]:
+    def problems(self, draft_id: str, signing: bool = False) -> list[str]:
+        """What is still missing; ``signing``: a signature is drawn and goes in on submit."""
         draft = self.load(draft_id)
         out = []
         if not draft["note"].strip():
@@ -100,7 +101,7 @@ class RectifyService(EvidenceDraft):
             out.append("请上传至少一张整改后照片")
         if self.on_behalf and not str(draft.get("signer_name") or "").strip():
             out.append(NAME_MISSING)
-        if not draft["signature"]:
+        if not draft["signature"] and not signing:
             out.append("单位负责人尚未签名")
         return out
 

@@ -138,6 +138,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Refusal recorded: {reason} (witness {witness})",
     ),
     "submit": ("提交检查", "Submit"),
+    "submit_recheck": ("提交复查结果", "Submit re-check"),
+    "submit_rectify": ("提交整改情况", "Submit rectification"),
     "submitted": (
         "已提交，{n} 条记录等待同步；整改通知书可在单位页面的检查记录中导出",
         "Submitted; {n} records waiting to sync. The notice is under the enterprise's history",

@@ -40,7 +40,8 @@ class RecheckView:
             min_lines=2,
             on_change=self.save_result,
         )
-        self.pad = SignaturePad("pad-recheck", t("clear"), on_change=ui.refresh)
+        self.pad = SignaturePad("pad-recheck", t("clear"), on_change=self._signing)
+        self._pad_was_empty = True
         self.photos = ft.Column()
         self.problems = ft.Column()
         self._show()
@@ -49,7 +50,8 @@ class RecheckView:
         d = self.service.load(self.draft_id)
         self.photos.controls = [photo_strip(self.ui, d["photos"], None, "recheck-photo")]
         self.problems.controls = [
-            ft.Text(f"• {p}", color=ft.Colors.RED_700) for p in self.service.problems(self.draft_id)
+            ft.Text(f"• {p}", color=ft.Colors.RED_700)
+            for p in self.service.problems(self.draft_id, signing=not self.pad.empty)
         ]
 
     def save_result(self, _: Any = None) -> None:
@@ -88,6 +90,13 @@ class RecheckView:
         self.ui.go("/")
         return True
 
+    def _signing(self) -> None:
+        """The pad changed: the list of what is missing follows it when it fills or empties."""
+        if self.pad.empty != self._pad_was_empty:
+            self._pad_was_empty = self.pad.empty
+            self._show()
+        self.ui.refresh()
+
     def build(self) -> ft.View:
         t = self.ui.t
         body: list[ft.Control] = [
@@ -98,7 +107,7 @@ class RecheckView:
             ft.Text(t("inspector_sign")),
             self.pad.control,
             self.problems,
-            submit_button(self.ui, "recheck-submit", self.submit),
+            submit_button(self.ui, "recheck-submit", self.submit, self.ui.t("submit_recheck")),
         ]
         return ft.View(
             route=self.route,

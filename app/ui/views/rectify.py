@@ -49,7 +49,8 @@ class RectifyView:
         self.signer_title = ft.TextField(
             label=t("rep_title"), value=d.get("signer_title") or "", on_change=self.save_signer
         )
-        self.pad = SignaturePad("pad-rectify", t("clear"), on_change=ui.refresh)
+        self.pad = SignaturePad("pad-rectify", t("clear"), on_change=self._signing)
+        self._pad_was_empty = True
         self.photos = ft.Column()
         self.problems = ft.Column()
         self._show()
@@ -60,7 +61,8 @@ class RectifyView:
             photo_strip(self.ui, d["photos"], self.remove_photo, "rectify-photo")
         ]
         self.problems.controls = [
-            ft.Text(f"• {p}", color=ft.Colors.RED_700) for p in self.service.problems(self.draft_id)
+            ft.Text(f"• {p}", color=ft.Colors.RED_700)
+            for p in self.service.problems(self.draft_id, signing=not self.pad.empty)
         ]
 
     def save_note(self, _: Any = None) -> None:
@@ -107,6 +109,13 @@ class RectifyView:
         self.ui.go("/")
         return True
 
+    def _signing(self) -> None:
+        """The pad changed: the list of what is missing follows it when it fills or empties."""
+        if self.pad.empty != self._pad_was_empty:
+            self._pad_was_empty = self.pad.empty
+            self._show()
+        self.ui.refresh()
+
     def build(self) -> ft.View:
         t = self.ui.t
         body: list[ft.Control] = []
@@ -144,7 +153,7 @@ class RectifyView:
         body += [
             self.pad.control,
             self.problems,
-            submit_button(self.ui, "rectify-submit", self.submit),
+            submit_button(self.ui, "rectify-submit", self.submit, self.ui.t("submit_rectify")),
         ]
         title = t("rectify_on_behalf_title") if self.on_behalf else t("rectify")
         return ft.View(

@@ -22,15 +22,12 @@ from domain.records import (
     Closed,
     DeadlineExtended,
     Escalated,
+    HazardEventRecord,
     HazardLevel,
     Rechecked,
     Rectified,
     Reported,
     Voided,
-)
-
-HazardEventRecord = (
-    Reported | Rectified | Rechecked | DeadlineExtended | Escalated | Closed | Voided
 )
 
 

@@ -325,10 +325,10 @@ class Voided(HazardEventBase):
     reason: Short
 
 
-HazardEvent = Annotated[
-    Reported | Rectified | Rechecked | DeadlineExtended | Escalated | Closed | Voided,
-    Field(discriminator="type"),
-]
+HazardEventRecord = (
+    Reported | Rectified | Rechecked | DeadlineExtended | Escalated | Closed | Voided
+)
+HazardEvent = Annotated[HazardEventRecord, Field(discriminator="type")]
 HAZARD_EVENT_TYPES = (
     "reported",
     "rectified",
@@ -356,17 +356,7 @@ class Review(FieldRecord):
         return self
 
 
-AnyRecord = (
-    Inspection
-    | Reported
-    | Rectified
-    | Rechecked
-    | DeadlineExtended
-    | Escalated
-    | Closed
-    | Voided
-    | Review
-)
+AnyRecord = Inspection | HazardEventRecord | Review
 
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {
     RecordKind.inspection: TypeAdapter(Inspection),
@@ -397,9 +387,12 @@ def seal(kind: str, data: dict[str, Any]) -> dict[str, Any]:
     return parse_record(kind, {**draft, "content_hash": digest, "signatures": signatures}).wire()
 
 
-def integrity_problems(record: FieldRecord) -> list[str]:
-    """Why the record's hashes do not match its content; empty when they do."""
-    expected = record.expected_content_hash()
+def integrity_problems(record: FieldRecord, wire: dict[str, Any] | None = None) -> list[str]:
+    """Why the record's hashes do not match its content; empty when they do.
+
+    ``wire`` is ``record.wire()`` when the caller has it already (dumping a record is not free).
+    """
+    expected = record.expected_content_hash() if wire is None else content_hash_of(wire)
     problems = []
     if record.content_hash != expected:
         problems.append("content_hash")

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 from sqlite_utils import Database
 
+from domain.canonical import record_hash_of
 from domain.errors import ErrorCode, GridCheckError
 from domain.permissions import may_emit
 from domain.records import (
@@ -24,6 +25,7 @@ from domain.records import (
     integrity_problems,
     parse_record,
 )
+from domain.reference import template_id
 from domain.wire import (
     MAX_PUSH_RECORDS,
     ErrorBody,
@@ -104,10 +106,11 @@ def _store(
     reason = may_emit(authed.principal, record, place[0])
     if reason:
         raise GridCheckError(ErrorCode.forbidden, details={"reason": reason})
-    problems = integrity_problems(record)
+    wire = record.wire()
+    problems = integrity_problems(record, wire)
     if problems:
         raise GridCheckError(ErrorCode.integrity, details={"fields": problems})
-    record_hash = record.record_hash()
+    record_hash = record_hash_of(wire)
     existing = record_store.record_row(db, record.id)
     if existing is not None:
         if existing["record_hash"] == record_hash and existing["kind"] == record.kind:
@@ -152,40 +155,43 @@ def _check_references(db: Database, record: AnyRecord) -> None:
         if reported["enterprise_id"] != record.enterprise_id:
             raise _invalid("enterprise_id", "与隐患所属单位不一致")
     if record.supersedes is not None:
-        _same_enterprise(db, record, record.supersedes, "supersedes", record.kind)
+        original = _same_enterprise(db, record, record.supersedes, "supersedes", record.kind)
         if isinstance(record, Inspection):
-            _check_correction(db, record, record.supersedes)
+            _check_correction(db, record, original)
 
 
-def _check_correction(db: Database, record: Inspection, original_id: str) -> None:
+def _check_correction(db: Database, record: Inspection, original: dict[str, Any]) -> None:
     """A correction answers a return: by one of the original's inspectors, of a returned one.
 
     Two corrections of the same return (two phones offline) are both kept; the figures count
     the newest (domain.statistics).
     """
-    row = record_store.record_row(db, original_id)
-    assert row is not None  # _same_enterprise found it
-    if record.created_by not in record_store.record_data(row).get("inspector_ids", []):
+    if record.created_by not in record_store.record_data(original).get("inspector_ids", []):
         raise GridCheckError(
             ErrorCode.forbidden, "只有原检查人可以更正这次检查", {"field": "supersedes"}
         )
-    if "returned" not in record_store.review_decisions(db, original_id):
+    if "returned" not in record_store.review_decisions(db, original["id"]):
         raise _invalid("supersedes", "这次检查没有被退回，不能更正")
 
 
-def _same_enterprise(db: Database, record: AnyRecord, ref_id: str, field: str, kind: str) -> None:
+def _same_enterprise(
+    db: Database, record: AnyRecord, ref_id: str, field: str, kind: str
+) -> dict[str, Any]:
+    """The stored row of the record referred to, of ``kind`` and the same enterprise."""
     row = record_store.record_row(db, ref_id)
     if row is None:
         raise GridCheckError(ErrorCode.unknown_reference, details={"field": field, "id": ref_id})
     if row["kind"] != kind or row["enterprise_id"] != record.enterprise_id:
         raise _invalid(field, "引用的记录类型或单位不一致")
+    return row
 
 
 def _check_template(db: Database, record: Inspection) -> None:
-    template = ref_store.template(db, f"{record.template_code}@{record.template_version}")
+    template = ref_store.template(db, template_id(record.template_code, record.template_version))
     if template is None:
         raise _invalid("template_code", "服务器上没有该检查表版本")
-    unknown = [i.item_code for i in record.items if template.item(i.item_code) is None]
+    known = {item.code for section in template.sections for item in section.items}
+    unknown = [i.item_code for i in record.items if i.item_code not in known]
     if unknown:
         raise _invalid("items", "检查项不属于该检查表", unknown=unknown)
 

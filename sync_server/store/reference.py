@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from sqlite_utils import Database
@@ -106,7 +107,14 @@ def enterprise_grid(db: Database, enterprise_id: str) -> tuple[str, str] | None:
 
 def template(db: Database, template_id: str) -> ChecklistTemplate | None:
     data = _stored(db, "templates", template_id)
-    return ChecklistTemplate.model_validate_json(data) if data else None
+    return _parsed_template(data) if data else None
+
+
+@lru_cache(maxsize=64)
+def _parsed_template(data: str) -> ChecklistTemplate:
+    """Each stored template text is validated once: a push checks every inspection against its
+    template. Keyed by the text itself, so nothing stale is ever returned (the model is frozen)."""
+    return ChecklistTemplate.model_validate_json(data)
 
 
 def counts(db: Database) -> dict[str, Any]:

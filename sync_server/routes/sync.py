@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from domain.wire import (
     DEFAULT_PULL_LIMIT,
@@ -25,9 +25,9 @@ def pull(
     db: DbDep,
     cursor: Annotated[str | None, Query(max_length=40)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
-) -> PullResponse:
+) -> Response:
     """Changes the user may see, after ``cursor``, in server order."""
-    return pull_changes(db, authed, cursor, limit)
+    return Response(pull_changes(db, authed, cursor, limit), media_type="application/json")
 
 
 @router.post(

@@ -202,13 +202,6 @@ def open_for(db: Database, store: BlobStore, authed: Authed, sha256: str) -> tup
     """The blob's file and media type, for a user who may see a record that references it."""
     sha = checked_sha(sha256)
     row = record_store.blob_row(db, sha)
-    visible = row is not None and change_store.change_visible(
-        db,
-        authed.principal,
-        "kind IN ('inspection', 'hazard_event', 'review') AND record_id IN "
-        "(SELECT record_id FROM blob_refs WHERE sha256 = ?)",
-        [sha],
-    )
-    if row is None or not visible:
+    if row is None or not change_store.blob_visible(db, authed.principal, sha):
         raise GridCheckError(ErrorCode.not_found)
     return store.path(sha), row["media_type"]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlite_utils import Database
 
 from domain.permissions import Principal
 from domain.reference import Role
+from sync_server.store.reference import enterprise_grid
 
 FIELD_KINDS = ("inspection", "hazard_event", "review")
 _REFERENCE_TABLES = {
@@ -51,10 +51,8 @@ def scope_clause(db: Database, p: Principal) -> tuple[str, list[Any]]:
             f"     AND grid_id IN ({_marks(grids)})))"
         )
         return sql, [p.user_id, *communities, *grids]
-    row = db.execute(
-        "SELECT grid_id, community_id FROM enterprises WHERE id = ?", [p.enterprise_id]
-    ).fetchone()
-    grid_id, community_id = row if row else (None, None)
+    place = enterprise_grid(db, p.enterprise_id) if p.enterprise_id else None
+    grid_id, community_id = place or (None, None)
     sql = (
         "(kind = 'template'"
         " OR (kind = 'user' AND record_id = ?)"
@@ -72,7 +70,10 @@ def max_seq(db: Database) -> int:
 def changes_after(
     db: Database, p: Principal, after: int, limit: int
 ) -> tuple[list[dict[str, Any]], bool]:
-    """Up to ``limit`` visible changes after ``after``, in server order, and whether more remain."""
+    """Up to ``limit`` visible changes after ``after``, in server order, and whether more remain.
+
+    Each change's ``data`` is the JSON text as stored (the server wrote it; nobody parses it
+    only to write it out again)."""
     clause, params = scope_clause(db, p)
     rows = db.execute_returning_dicts(
         f"SELECT seq, kind, record_id FROM changes WHERE seq > ? AND {clause} ORDER BY seq LIMIT ?",
@@ -83,10 +84,14 @@ def changes_after(
     return _with_data(db, rows), more
 
 
-def change_visible(db: Database, p: Principal, where: str, params: list[Any]) -> bool:
+def blob_visible(db: Database, p: Principal, sha256: str) -> bool:
+    """Whether ``p`` may see a field record that references the blob."""
     clause, scope_params = scope_clause(db, p)
     row = db.execute(
-        f"SELECT 1 FROM changes WHERE {where} AND {clause} LIMIT 1", [*params, *scope_params]
+        "SELECT 1 FROM changes WHERE kind IN ('inspection', 'hazard_event', 'review') "
+        "AND record_id IN (SELECT record_id FROM blob_refs WHERE sha256 = ?) "
+        f"AND {clause} LIMIT 1",
+        [sha256, *scope_params],
     ).fetchone()
     return row is not None
 
@@ -95,7 +100,7 @@ def _with_data(db: Database, rows: list[dict[str, Any]]) -> list[dict[str, Any]]
     by_kind: dict[str, list[str]] = {}
     for r in rows:
         by_kind.setdefault(r["kind"], []).append(r["record_id"])
-    found: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = {}
+    found: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
     for kind, ids in by_kind.items():
         for start in range(0, len(ids), 500):
             part = ids[start : start + 500]
@@ -116,16 +121,16 @@ def _with_data(db: Database, rows: list[dict[str, Any]]) -> list[dict[str, Any]]
 
 def _fetch(
     db: Database, kind: str, ids: list[str]
-) -> dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]]:
+) -> dict[tuple[str, str], tuple[str, dict[str, Any]]]:
     marks = _marks(ids)
     if kind in FIELD_KINDS:
         rows = db.execute(
             f"SELECT id, data, number, received_at FROM records WHERE id IN ({marks})", ids
         )
         return {
-            (kind, rid): (json.loads(data), {"number": number, "received_at": received})
+            (kind, rid): (data, {"number": number, "received_at": received})
             for rid, data, number, received in rows
         }
     table = _REFERENCE_TABLES[kind]
     rows = db.execute(f"SELECT id, data FROM {table} WHERE id IN ({marks})", ids)
-    return {(kind, rid): (json.loads(data), {}) for rid, data in rows}
+    return {(kind, rid): (data, {}) for rid, data in rows}

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import get_args
 
 from fastapi import FastAPI
 
-from domain.records import (
-    Closed,
-    DeadlineExtended,
-    Escalated,
-    Inspection,
-    Rechecked,
-    Rectified,
-    Reported,
-    Review,
-    Voided,
-)
-from domain.reference import ChecklistTemplate, Community, Enterprise, Grid, UserPublic
+from domain.records import AnyRecord
+from domain.reference import REFERENCE_MODELS
 from sync_server.blobstore import BlobStore
 from sync_server.config import ServerSettings
 from sync_server.errors import install_error_handlers
@@ -28,22 +19,8 @@ from sync_server.store.db import open_db
 from sync_server.version import VERSION
 
 API_PREFIX = "/api/v1"
-RECORD_SCHEMAS = (
-    Inspection,
-    Reported,
-    Rectified,
-    Rechecked,
-    DeadlineExtended,
-    Escalated,
-    Closed,
-    Voided,
-    Review,
-    Community,
-    Grid,
-    Enterprise,
-    ChecklistTemplate,
-    UserPublic,
-)
+# every field record and every kind of reference data, so a new one is documented too
+RECORD_SCHEMAS = (*get_args(AnyRecord), *REFERENCE_MODELS.values())
 
 
 def create_app(settings: ServerSettings | None = None) -> FastAPI:

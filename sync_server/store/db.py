@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -114,3 +115,9 @@ def write(db: Database) -> Iterator[Database]:
     """One write transaction, serialised with every other writer of this process."""
     with WRITE_LOCK, db.atomic():
         yield db
+
+
+def first_row(db: Database, sql: str, params: Sequence[Any]) -> dict[str, Any] | None:
+    """The query's first row as a dict, or None when it has none."""
+    rows = db.execute_returning_dicts(sql, params)
+    return rows[0] if rows else None

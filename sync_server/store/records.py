@@ -7,21 +7,21 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from sync_server.store.db import first_row
 from sync_server.store.reference import touch_change
 
 
 def record_row(db: Database, record_id: str) -> dict[str, Any] | None:
-    rows = db.execute_returning_dicts("SELECT * FROM records WHERE id = ?", [record_id])
-    return rows[0] if rows else None
+    return first_row(db, "SELECT * FROM records WHERE id = ?", [record_id])
 
 
 def hazard_reported_row(db: Database, hazard_id: str) -> dict[str, Any] | None:
-    rows = db.execute_returning_dicts(
+    return first_row(
+        db,
         "SELECT * FROM records WHERE hazard_id = ? AND type = 'reported' ORDER BY received_at, id "
         "LIMIT 1",
         [hazard_id],
     )
-    return rows[0] if rows else None
 
 
 def next_counter(db: Database, name: str) -> int:
@@ -80,18 +80,7 @@ def insert_blob(db: Database, sha256: str, size: int, media_type: str, now: str)
 
 
 def blob_row(db: Database, sha256: str) -> dict[str, Any] | None:
-    rows = db.execute_returning_dicts("SELECT * FROM blobs WHERE sha256 = ?", [sha256])
-    return rows[0] if rows else None
-
-
-def blob_record_scopes(db: Database, sha256: str) -> list[dict[str, Any]]:
-    """Where the records that reference a blob live: what decides who may fetch it."""
-    return db.execute_returning_dicts(
-        "SELECT r.kind, c.grid_id, c.community_id, c.enterprise_id FROM blob_refs b "
-        "JOIN records r ON r.id = b.record_id "
-        "JOIN changes c ON c.kind = r.kind AND c.record_id = r.id WHERE b.sha256 = ?",
-        [sha256],
-    )
+    return first_row(db, "SELECT * FROM blobs WHERE sha256 = ?", [sha256])
 
 
 def review_decisions(db: Database, inspection_id: str) -> list[str]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlite_utils import Database
 
 from domain.reference import UserPublic
+from sync_server.store.db import first_row
 
 
 def insert_user(db: Database, user: UserPublic, password_hash: str, now: str) -> None:
@@ -33,17 +33,15 @@ def bump_all_scopes(db: Database) -> None:
 
 
 def user_row_by_username(db: Database, username: str) -> dict[str, Any] | None:
-    rows = db.execute_returning_dicts("SELECT * FROM users WHERE username = ?", [username])
-    return rows[0] if rows else None
+    return first_row(db, "SELECT * FROM users WHERE username = ?", [username])
 
 
 def user_row(db: Database, user_id: str) -> dict[str, Any] | None:
-    rows = db.execute_returning_dicts("SELECT * FROM users WHERE id = ?", [user_id])
-    return rows[0] if rows else None
+    return first_row(db, "SELECT * FROM users WHERE id = ?", [user_id])
 
 
 def public_user(row: dict[str, Any]) -> UserPublic:
-    return UserPublic.model_validate(json.loads(row["data"]))
+    return UserPublic.model_validate_json(row["data"])
 
 
 def insert_token(
@@ -69,20 +67,13 @@ def revoke_device_tokens(db: Database, user_id: str, device_id: str, now: str) -
     )
 
 
-def revoke_user_tokens(db: Database, user_id: str, now: str) -> int:
-    cursor = db.execute(
-        "UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", [now, user_id]
-    )
-    return cursor.rowcount
-
-
 def token_row(db: Database, token_hash: str) -> dict[str, Any] | None:
-    rows = db.execute_returning_dicts(
+    return first_row(
+        db,
         "SELECT t.*, u.data AS user_data, u.active, u.scope_version FROM tokens t "
         "JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?",
         [token_hash],
     )
-    return rows[0] if rows else None
 
 
 def record_login_attempt(db: Database, username: str, address: str, at: float, ok: bool) -> None:

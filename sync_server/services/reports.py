@@ -17,6 +17,7 @@ from domain.ledger import LedgerFilter, ledger_rows
 from domain.ledger_xlsx import ledger_xlsx
 from domain.notice import DEFAULT_ISSUER
 from domain.reference import Role
+from domain.report_data import local_minute
 from domain.statistics import Summary, summarize
 from sync_server.clock import utcnow
 from sync_server.config import ServerSettings
@@ -42,24 +43,18 @@ def require_office(authed: Authed) -> Authed:
 
 def now_local(settings: ServerSettings) -> dt.datetime:
     """The wall-clock time in the sub-district (naive, to the minute)."""
-    local = utcnow().astimezone(ZoneInfo(settings.timezone))
-    return local.replace(tzinfo=None, second=0, microsecond=0)
+    return local_minute(utcnow(), ZoneInfo(settings.timezone))
 
 
-def _unknown(field: str, value: str) -> GridCheckError:
-    return GridCheckError(
-        ErrorCode.invalid,
-        details={"errors": [{"field": field, "problem": f"no such {field[:-3]}: {value}"}]},
-    )
-
-
-def _check_references(db: Database, f: LedgerFilter) -> None:
-    if f.community_id is not None and not report_store.community_exists(db, f.community_id):
-        raise _unknown("community_id", f.community_id)
-    if f.grid_id is not None and not report_store.grid_exists(db, f.grid_id):
-        raise _unknown("grid_id", f.grid_id)
-    if f.enterprise_id is not None and not report_store.enterprise_exists(db, f.enterprise_id):
-        raise _unknown("enterprise_id", f.enterprise_id)
+def _check_references(db: Database, **ids: str | None) -> None:
+    """``invalid`` for the first ``<kind>_id`` given that names nothing on the server."""
+    for field, value in ids.items():
+        kind = field.removesuffix("_id")
+        if value is not None and not report_store.exists(db, kind, value):
+            raise GridCheckError(
+                ErrorCode.invalid,
+                details={"errors": [{"field": field, "problem": f"no such {kind}: {value}"}]},
+            )
 
 
 def ledger_file(
@@ -67,7 +62,12 @@ def ledger_file(
 ) -> LedgerFile:
     """The ledger of the hazards that match ``ledger_filter``, as of today in the zone."""
     require_office(authed)
-    _check_references(db, ledger_filter)
+    _check_references(
+        db,
+        community_id=ledger_filter.community_id,
+        grid_id=ledger_filter.grid_id,
+        enterprise_id=ledger_filter.enterprise_id,
+    )
     tz = ZoneInfo(settings.timezone)
     now = now_local(settings)
     data = report_store.load_report_data(
@@ -97,8 +97,7 @@ def summary(
     figures and the ranking stay whole (a rank only means something among its peers).
     """
     require_office(authed)
-    if community_id is not None and not report_store.community_exists(db, community_id):
-        raise _unknown("community_id", community_id)
+    _check_references(db, community_id=community_id)
     today = now_local(settings).date()
     figures = summarize(
         report_store.load_report_data(db),

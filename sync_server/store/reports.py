@@ -11,20 +11,13 @@ from domain.records import Inspection, parse_record
 from domain.reference import Community, Enterprise, Grid, UserPublic
 from domain.report_data import ReportData
 
-
-def community_exists(db: Database, community_id: str) -> bool:
-    return (
-        db.execute("SELECT 1 FROM communities WHERE id = ?", [community_id]).fetchone() is not None
-    )
+_AREA_TABLES = {"community": "communities", "grid": "grids", "enterprise": "enterprises"}
 
 
-def grid_exists(db: Database, grid_id: str) -> bool:
-    return db.execute("SELECT 1 FROM grids WHERE id = ?", [grid_id]).fetchone() is not None
-
-
-def enterprise_exists(db: Database, enterprise_id: str) -> bool:
-    row = db.execute("SELECT 1 FROM enterprises WHERE id = ?", [enterprise_id]).fetchone()
-    return row is not None
+def exists(db: Database, kind: str, ref_id: str) -> bool:
+    """Whether the server holds the ``community``, ``grid`` or ``enterprise`` ``ref_id``."""
+    table = _AREA_TABLES[kind]
+    return db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [ref_id]).fetchone() is not None
 
 
 def _where(community_id: str | None, grid_id: str | None) -> tuple[str, list[str]]:

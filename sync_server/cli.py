@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -12,13 +13,12 @@ from domain.errors import GridCheckError
 from domain.reference import Role, UserPublic
 from sync_server.blobstore import BlobStore
 from sync_server.config import ServerSettings
+from sync_server.seed.templates import TEMPLATES_DIR, load_template_files
 from sync_server.services import reference as ref_service
 from sync_server.store import reference as ref_store
 from sync_server.store.db import open_db
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_TEMPLATES = REPO_ROOT / "assets" / "templates"
-DEMO_PASSWORD = "gridcheck-demo"
+DEFAULT_TEMPLATES = TEMPLATES_DIR  # the bundled assets/templates
 
 data_option = click.option(
     "--data",
@@ -36,10 +36,13 @@ def _settings(data_dir: Path | None, **overrides: object) -> ServerSettings:
     return ServerSettings(**values)
 
 
-def _fail(err: GridCheckError) -> None:
-    click.echo(f"错误 [{err.code}]: {err.message}", err=True)
-    if err.details:
-        click.echo(f"  {err.details}", err=True)
+def _fail(err: GridCheckError | ValueError) -> NoReturn:
+    if isinstance(err, GridCheckError):
+        click.echo(f"错误 [{err.code}]: {err.message}", err=True)
+        if err.details:
+            click.echo(f"  {err.details}", err=True)
+    else:
+        click.echo(f"错误: {err}", err=True)
     sys.exit(1)
 
 
@@ -100,11 +103,8 @@ def create_user(
             phone=phone,
         )
         outcome = ref_service.save_user(db, settings, user, password)
-    except GridCheckError as err:
+    except (GridCheckError, ValueError) as err:
         _fail(err)
-    except ValueError as err:
-        click.echo(f"错误: {err}", err=True)
-        sys.exit(1)
     click.echo(f"{outcome}: {username} ({role})")
 
 
@@ -140,17 +140,12 @@ def import_org(file: Path, data_dir: Path | None) -> None:
 @data_option
 def load_templates(folder: Path, data_dir: Path | None) -> None:
     """Publish the checklist templates in FOLDER (default: the bundled assets/templates)."""
-    from sync_server.seed.templates import load_template_files
-
     settings = _settings(data_dir)
     db = open_db(settings.db_path)
     try:
         outcome = ref_service.load_templates(db, load_template_files(folder))
-    except GridCheckError as err:
+    except (GridCheckError, ValueError) as err:
         _fail(err)
-    except ValueError as err:
-        click.echo(f"错误: {err}", err=True)
-        sys.exit(1)
     click.echo(f"templates: {outcome}")
 
 
@@ -159,17 +154,20 @@ def load_templates(folder: Path, data_dir: Path | None) -> None:
 def seed_demo(data_dir: Path | None) -> None:
     """Fill the data folder with a realistic demo sub-district (once; later runs change nothing)."""
     from sync_server.seed.demo import seed
+    from sync_server.seed.demo_data import DEMO_PASSWORD
 
     settings = _settings(data_dir)
     db = open_db(settings.db_path)
-    if ref_store.counts(db)["enterprises"] > 0:
-        click.echo(f"already seeded: {ref_store.counts(db)}")
+    counts = ref_store.counts(db)
+    if counts["enterprises"] > 0:
+        click.echo(f"already seeded: {counts}")
     else:
         click.echo("seeding the demo sub-district…")
         counts = seed(db, BlobStore(settings.blob_dir), settings, DEFAULT_TEMPLATES)
         click.echo(f"seeded: {counts}")
     click.echo(
-        "demo accounts (password: gridcheck-demo): admin, office1, inspector1, inspector2, enterprise1"
+        f"demo accounts (password: {DEMO_PASSWORD}): admin, office1, inspector1, inspector2, "
+        "enterprise1"
     )
 
 

@@ -314,21 +314,12 @@ class _Builder:
         problems = []
         community = self.communities.get(draft.community_code)
         if community and community[0].name != draft.community_name:
-            problems.append(
-                (
-                    "community_name",
-                    f"社区编码 {draft.community_code} 在第 {community[1]} 行的名称为"
-                    f"“{community[0].name}”，与此处“{draft.community_name}”不一致",
-                )
-            )
+            reason = _renamed("社区编码", draft.community_code, community, draft.community_name)
+            problems.append(("community_name", reason))
         grid = self.grids.get(draft.grid_code)
         if grid and grid[0].name != draft.grid_name:
             problems.append(
-                (
-                    "grid_name",
-                    f"网格编码 {draft.grid_code} 在第 {grid[1]} 行的名称为“{grid[0].name}”，"
-                    f"与此处“{draft.grid_name}”不一致",
-                )
+                ("grid_name", _renamed("网格编码", draft.grid_code, grid, draft.grid_name))
             )
         if grid and grid[0].community_id != draft.community_code:
             problems.append(
@@ -377,6 +368,11 @@ class _Builder:
             enterprises=[e for e, _ in self.enterprises.values()],
             errors=self.errors,
         )
+
+
+def _renamed(label: str, code: str, first: tuple[Community | Grid, int], name: str) -> str:
+    """Why a row names a code otherwise than the row that gave it first."""
+    return f"{label} {code} 在第 {first[1]} 行的名称为“{first[0].name}”，与此处“{name}”不一致"
 
 
 # ---------------------------------------------------------------- field checks

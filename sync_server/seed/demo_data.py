@@ -31,6 +31,7 @@ from domain.canonical import sha256_hex
 from domain.ids import new_id
 from domain.records import seal
 from domain.reference import (
+    USCC_ALPHABET,
     ChecklistTemplate,
     Community,
     Enterprise,
@@ -700,10 +701,9 @@ class _Builder:
         raise RuntimeError(f"no free name for {profile.key}")
 
     def _credit_code(self, profile: Profile, taken: set[str]) -> str:
-        alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
         while True:
             if self.rng.random() < 0.7:
-                org = "MA2" + "".join(self.rng.choice(alphabet) for _ in range(6))
+                org = "MA2" + "".join(self.rng.choice(USCC_ALPHABET) for _ in range(6))
             else:
                 org = "".join(self.rng.choice("0123456789") for _ in range(9))
             first17 = f"{profile.credit_prefix}{ADMIN_AREA}{org}"

@@ -9,8 +9,6 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from domain.records import parse_record
-
 
 @dataclass(frozen=True)
 class OutboxItem:
@@ -19,9 +17,7 @@ class OutboxItem:
     kind: str
     data: dict[str, Any]
     attempts: int
-
-    def blob_refs(self) -> list[str]:
-        return parse_record(self.kind, self.data).blob_refs()
+    blob_refs: list[str]  # the photos and signatures it points at, in order, once each
 
 
 @dataclass(frozen=True)
@@ -39,7 +35,10 @@ class Waiting:
 
 
 def pending(db: Database, now: float | None = None, limit: int | None = None) -> list[OutboxItem]:
-    """Pending items in the order they were made (due ones only, when ``now`` is given)."""
+    """Pending items in the order they were made (due ones only, when ``now`` is given).
+
+    Their blobs come from ``record_blobs``, written with the record: the records are not
+    validated again to find them."""
     sql = (
         "SELECT o.seq, o.record_id, o.kind, r.data, o.attempts FROM outbox o "
         "JOIN records r ON r.id = o.record_id WHERE o.state = 'pending'"
@@ -52,9 +51,16 @@ def pending(db: Database, now: float | None = None, limit: int | None = None) ->
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
+    rows = db.execute(sql, params).fetchall()
+    refs: dict[str, list[str]] = {}
+    for record_id, sha in db.execute(
+        "SELECT b.record_id, b.sha256 FROM record_blobs b JOIN outbox o ON o.record_id = b.record_id "
+        "WHERE o.state = 'pending' ORDER BY b.rowid"
+    ):
+        refs.setdefault(record_id, []).append(sha)
     return [
-        OutboxItem(seq, rid, kind, json.loads(data), attempts)
-        for seq, rid, kind, data, attempts in db.execute(sql, params)
+        OutboxItem(seq, rid, kind, json.loads(data), attempts, refs.get(rid, []))
+        for seq, rid, kind, data, attempts in rows
     ]
 
 

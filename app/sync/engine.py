@@ -123,9 +123,8 @@ class SyncEngine:
 
     def _push_all(self, report: SyncReport) -> None:
         items = outbox.pending(self.db)
-        refs = {item.record_id: item.blob_refs() for item in items}
-        missing, partial = self._missing_blobs([sha for r in refs.values() for sha in r])
-        ready, held = _split_by_dependencies(items, refs, missing)
+        missing, partial = self._missing_blobs([sha for i in items for sha in i.blob_refs])
+        ready, held = _split_by_dependencies(items, missing)
         self._emit(
             phase="records",
             records_total=len(items),
@@ -204,7 +203,9 @@ class SyncEngine:
         streams = min(self.upload_streams, len(missing))
         if streams <= 1:
             for sha in missing:
-                self._send_blob(self.client, sha, partial.get(sha, 0), report, self._sent)
+                self._send_blob(
+                    self.client, sha, partial.get(sha, 0), lambda n: self._sent(n, report)
+                )
                 self._uploaded(sha, report)
             return
         # The first stream takes blobs from the front (small signatures first), the others
@@ -222,11 +223,7 @@ class SyncEngine:
                     except IndexError:
                         return
                     self._send_blob(
-                        client,
-                        sha,
-                        partial.get(sha, 0),
-                        None,
-                        lambda n, sha=sha: events.put(("bytes", sha, n)),
+                        client, sha, partial.get(sha, 0), lambda n: events.put(("bytes", "", n))
                     )
                     events.put(("done", sha, None))
             except BaseException as exc:  # handed to the caller's thread, raised there
@@ -252,8 +249,7 @@ class SyncEngine:
         while running:
             kind, sha, value = events.get()
             if kind == "bytes":
-                report.bytes_uploaded += int(value)  # type: ignore[call-overload]
-                self._sent(int(value))  # type: ignore[call-overload]
+                self._sent(int(value), report)  # type: ignore[call-overload]
             elif kind == "done":
                 self._uploaded(sha, report)
             elif kind == "error":
@@ -266,14 +262,10 @@ class SyncEngine:
             raise error
 
     def _send_blob(
-        self,
-        client: SyncClient,
-        sha: str,
-        offset: int,
-        report: SyncReport | None,
-        sent: Callable[[int], None],
+        self, client: SyncClient, sha: str, offset: int, sent: Callable[[int], None]
     ) -> None:
-        """Upload one blob from ``offset``, chunk by chunk (HTTP and file reads only)."""
+        """Upload one blob from ``offset``, chunk by chunk (HTTP and file reads only); ``sent``
+        is told the size of every chunk the server took."""
         total = self.files.size(sha)
         if offset >= total:
             offset = 0  # the server holds a wrong-sized partial: send it whole again
@@ -286,14 +278,13 @@ class SyncEngine:
                     offset = int(err.details["received"])  # continue where the server is
                     continue
                 raise
-            if report is not None:
-                report.bytes_uploaded += len(chunk)
             sent(len(chunk))
             offset = answer.received
             if answer.complete:
                 return
 
-    def _sent(self, nbytes: int) -> None:
+    def _sent(self, nbytes: int, report: SyncReport) -> None:
+        report.bytes_uploaded += nbytes
         self._emit(bytes_done=self._progress.bytes_done + nbytes)
 
     def _uploaded(self, sha: str, report: SyncReport) -> None:
@@ -328,7 +319,7 @@ class SyncEngine:
 
 
 def _split_by_dependencies(
-    items: list[outbox.OutboxItem], refs: dict[str, list[str]], missing: list[str]
+    items: list[outbox.OutboxItem], missing: list[str]
 ) -> tuple[list[outbox.OutboxItem], list[outbox.OutboxItem]]:
     """Records that can go now, and those that wait for a blob (or for a record that waits).
 
@@ -346,7 +337,7 @@ def _split_by_dependencies(
             item.data.get("inspection_id"),
             item.data.get("supersedes"),
         } - {None}
-        if absent.intersection(refs[item.record_id]) or waiting_keys.intersection(keys):
+        if absent.intersection(item.blob_refs) or waiting_keys.intersection(keys):
             held.append(item)
             waiting_keys |= keys  # type: ignore[arg-type]
         else:

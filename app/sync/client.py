@@ -145,16 +145,6 @@ class SyncClient:
                 raise _error_from(response, _head(response, _ERROR_BODY_BYTES))
         return response
 
-    def _json(self, method: str, path: str, payload: Any = None, **kwargs: Any) -> Any:
-        if payload is not None:
-            data = payload.model_dump_json().encode("utf-8")
-            kwargs.update(data=data, headers={"Content-Type": "application/json"})
-        response = self._call(method, path, **kwargs)
-        try:
-            return response.json()
-        except ValueError as exc:  # a proxy's page, a cut body
-            raise SyncError(ErrorCode.network, details={"reason": "unreadable answer"}) from exc
-
     def _model(
         self, model: type[M], method: str, path: str, payload: Any = None, **kwargs: Any
     ) -> M:
@@ -172,7 +162,11 @@ class SyncClient:
             raise
 
     def health(self) -> dict[str, Any]:
-        return self._json("GET", "/health")
+        response = self._call("GET", "/health")
+        try:
+            return response.json()
+        except ValueError as exc:  # a proxy's page, a cut body
+            raise SyncError(ErrorCode.network, details={"reason": "unreadable answer"}) from exc
 
     def login(
         self, username: str, password: str, device_id: str, device_name: str = ""

@@ -66,6 +66,19 @@ def add_blob(
     return sha
 
 
+def known(db: Database, hashes: list[str]) -> set[str]:
+    """Of ``hashes``, those the device keeps a row for (made here or fetched)."""
+    if not hashes:
+        return set()
+    marks = ",".join("?" * len(hashes))
+    return {r[0] for r in db.execute(f"SELECT sha256 FROM blobs WHERE sha256 IN ({marks})", hashes)}
+
+
+def media_type(db: Database, sha256: str) -> str | None:
+    row = db.execute("SELECT media_type FROM blobs WHERE sha256 = ?", [sha256]).fetchone()
+    return row[0] if row else None
+
+
 def mark_uploaded(db: Database, sha256: str) -> None:
     db.execute("UPDATE blobs SET uploaded = 1 WHERE sha256 = ?", [sha256])
 

@@ -39,6 +39,16 @@ def list_drafts(db: Database) -> list[dict[str, Any]]:
     )
 
 
+def find_draft(db: Database, kind: str, field: str, value: str) -> str | None:
+    """The newest draft of ``kind`` whose top-level ``field`` holds ``value``."""
+    row = db.execute(
+        "SELECT id FROM drafts WHERE kind = ? AND json_extract(data, '$.' || ?) = ? "
+        "ORDER BY updated_at DESC LIMIT 1",
+        [kind, field, value],
+    ).fetchone()
+    return row[0] if row else None
+
+
 def discard_draft(db: Database, draft_id: str) -> None:
     db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
 

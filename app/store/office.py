@@ -78,8 +78,3 @@ def correction_chain(db: Database, record: Inspection) -> list[str]:
 def hazards_of_visit(db: Database, record: Inspection) -> list[str]:
     """Hazards reported in this inspection or in those it corrected (they hang on those)."""
     return [h for i in correction_chain(db, record) for h in hazards_reported_in(db, i)]
-
-
-def received_at(db: Database, record_id: str) -> str | None:
-    row = db.execute("SELECT received_at FROM records WHERE id = ?", [record_id]).fetchone()
-    return row[0] if row else None

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from app.store import blobs
 from domain.errors import ErrorCode, GridCheckError
 from domain.lifecycle import HazardEventRecord, HazardState, fold, fold_all
 from domain.records import AnyRecord, integrity_problems, parse_record
@@ -51,11 +52,8 @@ def add_local_record(db: Database, kind: str, data: dict[str, Any]) -> AnyRecord
     with db.atomic():
         if db.execute("SELECT 1 FROM records WHERE id = ?", [record.id]).fetchone():
             raise GridCheckError(ErrorCode.conflict, details={"id": record.id})
-        absent = [
-            s
-            for s in refs
-            if not db.execute("SELECT 1 FROM blobs WHERE sha256 = ?", [s]).fetchone()
-        ]
+        held = blobs.known(db, refs)
+        absent = [s for s in refs if s not in held]
         if absent:
             raise GridCheckError(
                 ErrorCode.missing_blobs, "照片或签名文件不在本机", {"missing": absent}
@@ -79,10 +77,7 @@ def apply_server_record(
     has keeps its content: only the server's number and receipt time are filled in."""
     existing = db.execute("SELECT id FROM records WHERE id = ?", [data["id"]]).fetchone()
     if existing:
-        db.execute(
-            "UPDATE records SET number = ?, received_at = ? WHERE id = ?",
-            [meta.get("number"), meta.get("received_at"), data["id"]],
-        )
+        _set_meta(db, data["id"], meta)
         return
     record = parse_record(kind, data)
     row = _row(record, "server") | {
@@ -94,15 +89,52 @@ def apply_server_record(
 
 def set_server_meta(db: Database, record_id: str, meta: dict[str, Any] | None) -> None:
     if meta:
-        db.execute(
-            "UPDATE records SET number = ?, received_at = ? WHERE id = ?",
-            [meta.get("number"), meta.get("received_at"), record_id],
-        )
+        _set_meta(db, record_id, meta)
+
+
+def _set_meta(db: Database, record_id: str, meta: dict[str, Any]) -> None:
+    db.execute(
+        "UPDATE records SET number = ?, received_at = ? WHERE id = ?",
+        [meta.get("number"), meta.get("received_at"), record_id],
+    )
 
 
 def get_record(db: Database, record_id: str) -> dict[str, Any] | None:
     rows = db.execute_returning_dicts("SELECT * FROM records WHERE id = ?", [record_id])
     return rows[0] if rows else None
+
+
+def number_of(db: Database, record_id: str) -> str | None:
+    """The number the server gave the record on receipt (隐患编号 / 文号); None until then."""
+    row = db.execute("SELECT number FROM records WHERE id = ?", [record_id]).fetchone()
+    return row[0] if row else None
+
+
+def hazard_numbers(db: Database) -> dict[str, str]:
+    """Hazard id → its 隐患编号, for the hazards whose report the server has numbered."""
+    rows = db.execute(
+        "SELECT hazard_id, number FROM records WHERE type = 'reported' AND number IS NOT NULL"
+    )
+    return dict(rows.fetchall())
+
+
+def inspection_finish_times(db: Database) -> list[tuple[str, str]]:
+    """(enterprise id, ``finished_at`` as recorded) of every inspection held here."""
+    return db.execute(
+        "SELECT enterprise_id, json_extract(data, '$.finished_at') FROM records "
+        "WHERE kind = 'inspection'"
+    ).fetchall()
+
+
+def inspections_as_stored(
+    db: Database, enterprise_id: str
+) -> list[tuple[str, dict[str, Any], str | None]]:
+    """(id, data, server number) of an enterprise's inspections, the data not validated again."""
+    rows = db.execute(
+        "SELECT id, data, number FROM records WHERE kind = 'inspection' AND enterprise_id = ?",
+        [enterprise_id],
+    )
+    return [(i, json.loads(data), number) for i, data, number in rows]
 
 
 def load(row: dict[str, Any]) -> AnyRecord:

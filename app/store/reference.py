@@ -88,6 +88,34 @@ def template(db: Database, template_id: str) -> ChecklistTemplate | None:
     return ChecklistTemplate.model_validate_json(row[0]) if row else None
 
 
+def templates(db: Database) -> list[ChecklistTemplate]:
+    """Every checklist template held here, by code, then version."""
+    rows = db.execute("SELECT data FROM templates ORDER BY code, version")
+    return [ChecklistTemplate.model_validate_json(r[0]) for r in rows]
+
+
+def enterprises_in(db: Database, grid_ids: list[str]) -> list[Enterprise]:
+    """The enterprises of these grids, by name."""
+    marks = ",".join("?" * len(grid_ids)) or "NULL"
+    rows = db.execute(
+        f"SELECT data FROM enterprises WHERE grid_id IN ({marks}) ORDER BY name", grid_ids
+    )
+    return [Enterprise.model_validate_json(r[0]) for r in rows]
+
+
+def enterprise_names(db: Database) -> dict[str, str]:
+    return dict(db.execute("SELECT id, name FROM enterprises").fetchall())
+
+
+def user_names(db: Database, user_ids: list[str]) -> dict[str, str]:
+    """User id → name, for the users this device was sent (others are left out)."""
+    if not user_ids:
+        return {}
+    marks = ",".join("?" * len(user_ids))
+    sql = f"SELECT id, json_extract(data, '$.name') FROM users WHERE id IN ({marks})"
+    return dict(db.execute(sql, user_ids).fetchall())
+
+
 def count(db: Database, table: str) -> int:
     if table not in ("communities", "grids", "enterprises", "templates", "users"):
         raise ValueError(table)
@@ -104,9 +132,11 @@ def search_enterprises(db: Database, query: str, limit: int = 50) -> list[Enterp
     costs more than it tells: the first ``limit`` found are returned instead.
     """
     q = query.strip()
+    if 0 < len(q) < 3:
+        return like_search(db, q, limit)
     if not q:
         rows = db.execute("SELECT data FROM enterprises ORDER BY name LIMIT ?", [limit])
-    elif len(q) >= 3:
+    else:
         phrase = '"' + q.replace('"', '""') + '"'
         found = db.execute(
             "SELECT COUNT(*) FROM (SELECT rowid FROM enterprises_fts "
@@ -119,12 +149,18 @@ def search_enterprises(db: Database, query: str, limit: int = 50) -> list[Enterp
             f"WHERE enterprises_fts MATCH ? {order}LIMIT ?",
             [phrase, limit],
         )
-    else:
-        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        rows = db.execute(
-            "SELECT data FROM enterprises WHERE name LIKE ?1 ESCAPE '\\' OR credit_code LIKE ?1 ESCAPE '\\' "
-            "OR address LIKE ?1 ESCAPE '\\' OR contact_name LIKE ?1 ESCAPE '\\' "
-            "OR contact_phone LIKE ?1 ESCAPE '\\' ORDER BY name LIMIT ?2",
-            [like, limit],
-        )
+    return [Enterprise.model_validate_json(r[0]) for r in rows]
+
+
+def like_search(db: Database, query: str, limit: int = 50) -> list[Enterprise]:
+    """The same fields scanned with LIKE, by name (no index: short queries, and the
+    benchmark's baseline)."""
+    q = query.strip()
+    like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = db.execute(
+        "SELECT data FROM enterprises WHERE name LIKE ?1 ESCAPE '\\' OR credit_code LIKE ?1 ESCAPE '\\' "
+        "OR address LIKE ?1 ESCAPE '\\' OR contact_name LIKE ?1 ESCAPE '\\' "
+        "OR contact_phone LIKE ?1 ESCAPE '\\' ORDER BY name LIMIT ?2",
+        [like, limit],
+    )
     return [Enterprise.model_validate_json(r[0]) for r in rows]

@@ -1,6 +1,7 @@
 """The photo pipeline: orientation, downscale, watermark (水印), JPEG, thumbnail, sha256.
 
-Pure functions over bytes: no flet, no database. ``process_photo`` is the one the app uses;
+Pure functions over bytes: no flet, no database. ``process_photo`` is the one the app uses
+(``thumbnail_of`` makes the thumbnail of a photo fetched already processed);
 ``naive_process`` is the full-decode + LANCZOS baseline the benchmarks compare it with. Both
 share the finishing steps (watermark, encoding, thumbnail, hash) in ``_finish``.
 """
@@ -124,6 +125,19 @@ def naive_process(
     if target != upright.size:
         upright = upright.resize(target, Image.Resampling.LANCZOS)
     return _finish(upright, info, quality=quality, thumb_side=THUMB_SIDE)
+
+
+def thumbnail_of(data: bytes) -> bytes | None:
+    """The list thumbnail of a JPEG or PNG as it is stored (a photo fetched from the server,
+    a transparent signature shown on white); None when the bytes do not decode."""
+    try:
+        with _open(data) as image, _decoding():
+            if image.format == "JPEG":
+                image.draft("RGB", fit_within(image.size, THUMB_SIDE))
+            small = _thumbnail(_to_rgb(image), THUMB_SIDE)
+    except PhotoError:
+        return None
+    return _encode(small, quality=THUMB_QUALITY)
 
 
 def fit_within(size: tuple[int, int], max_side: int) -> tuple[int, int]:

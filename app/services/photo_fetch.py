@@ -12,16 +12,12 @@ worker thread so the page's event loop is never held up.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import io
 import logging
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
-
 from app.account import Account
-from app.media.photos import ACCEPTED_FORMATS, MAX_PIXELS, THUMB_QUALITY, THUMB_SIDE, fit_within
-from app.store.blobs import thumbnail
+from app.media.photos import thumbnail_of
+from app.store import blobs
 from app.sync.client import SyncClient, SyncError
 from domain.canonical import is_sha256, sha256_hex
 from domain.errors import ErrorCode, message
@@ -89,11 +85,10 @@ class LocalPhoto:
 def local_photo(account: Account, sha256: str) -> LocalPhoto:
     if not is_sha256(sha256):
         return LocalPhoto(False, None, None)
-    row = account.db.execute("SELECT media_type FROM blobs WHERE sha256 = ?", [sha256]).fetchone()
     return LocalPhoto(
         present=account.files.has(sha256),
-        thumbnail=thumbnail(account.db, sha256),
-        media_type=row[0] if row else None,
+        thumbnail=blobs.thumbnail(account.db, sha256),
+        media_type=blobs.media_type(account.db, sha256),
     )
 
 
@@ -104,30 +99,6 @@ def media_type_of(data: bytes) -> str | None:
     if data.startswith(_PNG):
         return "image/png"
     return None
-
-
-def make_thumbnail(data: bytes) -> bytes | None:
-    """A small JPEG for lists (transparent signature strokes on white); None if undecodable."""
-    try:
-        with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as image:
-            if image.width * image.height > MAX_PIXELS:
-                return None
-            if image.format == "JPEG":
-                image.draft("RGB", fit_within(image.size, THUMB_SIDE))
-            if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-                rgba = image.convert("RGBA")
-                white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-                rgb = Image.alpha_composite(white, rgba).convert("RGB")
-            else:
-                rgb = image.convert("RGB")
-            small = rgb.resize(
-                fit_within(rgb.size, THUMB_SIDE), Image.Resampling.BICUBIC, reducing_gap=2.0
-            )
-        out = io.BytesIO()
-        small.save(out, "JPEG", quality=THUMB_QUALITY, optimize=True)
-        return out.getvalue()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        return None
 
 
 def fetch_photo(
@@ -142,8 +113,8 @@ def fetch_photo(
         raise PhotoFetchError(ErrorCode.invalid_blob_id, lang)
     if account.files.has(sha256):
         size = account.files.size(sha256)
-        local = local_photo(account, sha256)
-        return FetchedPhoto(sha256, size, local.media_type or "", downloaded=False)
+        media_type = blobs.media_type(account.db, sha256) or ""
+        return FetchedPhoto(sha256, size, media_type, downloaded=False)
     client = client or account.client(timeout=TIMEOUT)
     try:
         data = client.get_blob(sha256)
@@ -156,20 +127,12 @@ def fetch_photo(
     media_type = media_type_of(data)
     if media_type is None:  # a real blob is never anything else: the server checked it
         raise PhotoFetchError(ErrorCode.unsupported_media_type, lang)
-    thumb = make_thumbnail(data)
-    account.files.write(data)  # durable before the row that says it is here
-    db = account.db
-    with db.atomic():
-        # uploaded = 1: the server has it, so it never counts as waiting to be sent
-        db.execute(
-            "INSERT INTO blobs (sha256, media_type, size, uploaded, created_at) "
-            "VALUES (?, ?, ?, 1, ?) ON CONFLICT(sha256) DO UPDATE SET uploaded = 1",
-            [sha256, media_type, len(data), dt.datetime.now(dt.UTC).isoformat()],
-        )
-        if thumb is not None:
-            db.execute(
-                "INSERT OR REPLACE INTO thumbnails (sha256, data) VALUES (?, ?)", [sha256, thumb]
-            )
+    thumb = thumbnail_of(data)
+    account.files.write(data)  # durable before the row that says it is here (outside the lock)
+    with account.db.atomic():
+        blobs.add_blob(account.db, account.files, data, media_type, thumb)  # the file is there
+        # the server has it, so it never counts as waiting to be sent
+        blobs.mark_uploaded(account.db, sha256)
     return FetchedPhoto(sha256, len(data), media_type, downloaded=True)
 
 

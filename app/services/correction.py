@@ -46,9 +46,9 @@ from sqlite_utils import Database
 
 from app.account import Account
 from app.services.visit import DRAFT_KIND, VisitError
-from app.store import drafts, reference
+from app.store import blobs, drafts, reference
 from app.store import office as office_store
-from app.store.records import get_record, hazard_state
+from app.store.records import hazard_state, number_of
 from domain.ids import new_id
 from domain.lifecycle import HazardStatus
 from domain.records import Inspection, Review
@@ -100,17 +100,7 @@ class CorrectionService:
 
     def draft_for(self, inspection_id: str) -> str | None:
         """The correction draft already started on this device for this inspection."""
-        for row in drafts.list_drafts(self.db):
-            if row["kind"] != DRAFT_KIND:
-                continue
-            data = drafts.load_draft(self.db, row["id"])
-            if data is not None and data.get("supersedes") == inspection_id:
-                return str(row["id"])
-        return None
-
-    def _on_device(self, sha: str) -> bool:
-        known = self.db.execute("SELECT 1 FROM blobs WHERE sha256 = ?", [sha]).fetchone()
-        return known is not None and self.account.files.has(sha)
+        return drafts.find_draft(self.db, DRAFT_KIND, "supersedes", inspection_id)
 
     def start(self, inspection_id: str) -> str:
         """A visit draft correcting the returned inspection, or the one already started."""
@@ -123,10 +113,11 @@ class CorrectionService:
             raise VisitError("检查表不在本机，请联网同步")
         items: dict[str, dict[str, Any]] = {}
         missing: list[dict[str, str]] = []
+        known = blobs.known(self.db, [sha for item in record.items for sha in item.photos])
         for item in record.items:
             kept = []
             for sha in item.photos:
-                if self._on_device(sha):
+                if sha in known and self.account.files.has(sha):
                     kept.append(sha)
                 else:
                     missing.append({"item_code": item.item_code, "sha256": sha})
@@ -151,7 +142,7 @@ class CorrectionService:
             "co_inspectors": [i for i in record.inspector_ids if i != user_id],
             "supersedes": record.id,
             "correction": {
-                "number": (get_record(self.db, record.id) or {}).get("number"),
+                "number": number_of(self.db, record.id),
                 "review_id": review.id,
                 "comment": review.comment,
                 "returned_at": review.at.isoformat(),

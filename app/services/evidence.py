@@ -1,11 +1,10 @@
 """What a re-check and a rectification report share: a draft holding after-photos, a note and
-one signature, saved as it is typed."""
+one signature, saved as it is typed, and sealed into one hazard event on submit."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from app.account import Account
 from app.media.photos import (
     INSPECTOR_LABEL,
     RECORDER_LABEL,
@@ -13,52 +12,38 @@ from app.media.photos import (
     WatermarkInfo,
     process_photo,
 )
-from app.media.signature import render_signature
 from app.services import clock
-from app.services.visit import VisitError
+from app.services.drafting import DraftService, Strokes, VisitError
+from app.services.event_time import new_event
 from app.store import drafts, reference
 from app.store.blobs import add_blob
-from domain.ids import new_id
-
-Strokes = list[list[tuple[float, float]]]
+from domain.records import AnyRecord
 
 _PERSON_LABEL = {"inspector": INSPECTOR_LABEL, "enterprise": REPORTER_LABEL}
 
 
-class EvidenceDraft:
-    kind: ClassVar[str]  # the drafts table's kind
+class EvidenceDraft(DraftService):
     signer_role: ClassVar[str]  # "inspector" or "enterprise"
 
-    def __init__(self, account: Account) -> None:
-        self.account = account
-        self.db = account.db
-
     def _create(self, hazard_id: str, enterprise_id: str, **fields: Any) -> str:
-        draft_id = new_id()
-        draft = {
-            "hazard_id": hazard_id,
-            "enterprise_id": enterprise_id,
-            "note": "",
-            "photos": [],
-            "signature": None,
-            **fields,
-        }
-        drafts.save_draft(self.db, draft_id, self.kind, enterprise_id, draft)
-        return draft_id
-
-    def load(self, draft_id: str) -> dict[str, Any]:
-        draft = drafts.load_draft(self.db, draft_id)
-        if draft is None:
-            raise VisitError("草稿不存在或已提交")
-        return draft
+        return self._new(
+            {
+                "hazard_id": hazard_id,
+                "enterprise_id": enterprise_id,
+                "note": "",
+                "photos": [],
+                "signature": None,
+                **fields,
+            }
+        )
 
     def _update(self, draft_id: str, **fields: Any) -> dict[str, Any]:
-        # read and write in one transaction: a change saved meanwhile on another thread (the
-        # screens run handlers on a pool) is built on, never overwritten with an older draft
-        with self.db.atomic():
-            draft = {**self.load(draft_id), **fields}
-            drafts.save_draft(self.db, draft_id, self.kind, draft["enterprise_id"], draft)
-        return draft
+        return self._change(draft_id, lambda d: d.update(fields))
+
+    def _in_my_grids(self, enterprise_id: str) -> bool:
+        """Whether the signed-in inspector's grids hold this enterprise."""
+        unit = reference.enterprise(self.db, enterprise_id)
+        return unit is not None and unit.grid_id in self.account.user.grid_ids
 
     def watermark(self, draft_id: str) -> WatermarkInfo:
         """What a photo taken now for this draft carries burned in. The one who takes it is
@@ -80,30 +65,49 @@ class EvidenceDraft:
         photo = process_photo(src, self.watermark(draft_id))
         with self.db.atomic():  # the photo and the draft that lists it, together
             sha = add_blob(self.db, self.account.files, photo.jpeg, "image/jpeg", photo.thumbnail)
-            draft = self.load(draft_id)
-            self._update(draft_id, photos=[*draft["photos"], sha])
+            self._change(draft_id, lambda d: d["photos"].append(sha))
         return sha
 
     def remove_photo(self, draft_id: str, sha: str) -> None:
-        with self.db.atomic():
-            draft = self.load(draft_id)
-            self._update(draft_id, photos=[p for p in draft["photos"] if p != sha])
+        self._change(draft_id, lambda d: d.update(photos=[p for p in d["photos"] if p != sha]))
 
     def sign(self, draft_id: str, strokes: Strokes) -> None:
-        """The signed-in user signs (the content hash is filled in when the record is sealed)."""
-        png = render_signature(strokes)
-        with self.db.atomic():
-            sha = add_blob(self.db, self.account.files, png, "image/png")
+        """The signed-in user signs."""
         user = self.account.user
-        self._update(
-            draft_id,
-            signature={
-                "role": self.signer_role,
-                "signer_name": user.name,
-                "signer_title": None,
-                "signer_user_id": user.id,
-                "signed_at": clock.now().isoformat(),
-                "png_sha256": sha,
-                "content_hash": "0" * 64,
-            },
-        )
+        signature = self._signature(strokes, self.signer_role, user.name, user_id=user.id)
+        self._update(draft_id, signature=signature)
+
+    def problems(self, draft_id: str, signing: bool = False) -> list[str]:
+        """What is still missing; ``signing``: a signature is drawn and goes in on submit."""
+        raise NotImplementedError
+
+    def _complete(self, draft_id: str) -> dict[str, Any]:
+        """The draft, when nothing is missing from it."""
+        problems = self.problems(draft_id)
+        if problems:
+            raise VisitError("；".join(problems))
+        return self.load(draft_id)
+
+    def _submit(
+        self,
+        draft_id: str,
+        draft: dict[str, Any],
+        event_type: str,
+        signature: dict[str, Any],
+        **fields: Any,
+    ) -> AnyRecord:
+        """Seal the draft as one hazard event and queue it; the draft goes in the same
+        transaction, which also times the event after every other one held here."""
+        with self.db.atomic():
+            event = new_event(
+                self.db,
+                event_type,
+                draft["hazard_id"],
+                draft["enterprise_id"],
+                self.account.user.id,
+                note=draft["note"].strip(),
+                photos=draft["photos"],
+                signatures=[signature],
+                **fields,
+            )
+            return drafts.submit_draft(self.db, draft_id, [("hazard_event", event)])[0]

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from app.services.event_time import after_events
+from app.services.drafting import VisitError
 from app.services.evidence import EvidenceDraft
-from app.services.visit import VisitError
-from app.store import drafts
 from app.store.records import hazard_state
-from app.store.reference import enterprise
 from domain.lifecycle import TERMINAL
-from domain.records import AnyRecord, seal
+from domain.records import AnyRecord
 
 DRAFT_KIND = "recheck"
 
@@ -22,11 +19,9 @@ class RecheckService(EvidenceDraft):
         state = hazard_state(self.db, hazard_id)
         if state.reported is None or state.status in TERMINAL:
             raise VisitError("该隐患已销号或不存在，无需复查")
-        user = self.account.user
-        if str(user.role) != "inspector":
+        if str(self.account.user.role) != "inspector":
             raise VisitError("只有网格员可以复查")
-        unit = enterprise(self.db, state.reported.enterprise_id)
-        if unit is None or unit.grid_id not in user.grid_ids:
+        if not self._in_my_grids(state.reported.enterprise_id):
             raise VisitError("该单位不在您的网格内，不能复查")
         return self._create(hazard_id, state.reported.enterprise_id, passed=None)
 
@@ -46,25 +41,7 @@ class RecheckService(EvidenceDraft):
         return out
 
     def submit(self, draft_id: str) -> AnyRecord:
-        problems = self.problems(draft_id)
-        if problems:
-            raise VisitError("；".join(problems))
-        draft = self.load(draft_id)
-        at, event_id = after_events(self.db, draft["hazard_id"])
-        event = seal(
-            "hazard_event",
-            {
-                "kind": "hazard_event",
-                "type": "rechecked",
-                "id": event_id,
-                "hazard_id": draft["hazard_id"],
-                "enterprise_id": draft["enterprise_id"],
-                "created_by": self.account.user.id,
-                "at": at,
-                "passed": draft["passed"],
-                "note": draft["note"].strip(),
-                "photos": draft["photos"],
-                "signatures": [draft["signature"]],
-            },
+        draft = self._complete(draft_id)
+        return self._submit(
+            draft_id, draft, "rechecked", draft["signature"], passed=draft["passed"]
         )
-        return drafts.submit_draft(self.db, draft_id, [("hazard_event", event)])[0]

@@ -9,14 +9,13 @@ one signature, of role ``enterprise``.
 
 from __future__ import annotations
 
-from app.services.event_time import after_events
-from app.services.evidence import EvidenceDraft, Strokes
-from app.services.visit import VisitError
-from app.store import drafts
+from typing import Any
+
+from app.services.drafting import Strokes, VisitError
+from app.services.evidence import EvidenceDraft
 from app.store.records import hazard_state
-from app.store.reference import enterprise
 from domain.lifecycle import HazardStatus
-from domain.records import AnyRecord, seal
+from domain.records import AnyRecord
 
 DRAFT_KIND = "rectify"
 NAME_MISSING = "请填写单位负责人姓名"
@@ -46,8 +45,7 @@ class RectifyService(EvidenceDraft):
             if enterprise_id != user.enterprise_id:
                 raise VisitError("不是本单位的隐患")
         elif role == "inspector":
-            unit = enterprise(self.db, enterprise_id)
-            if unit is None or unit.grid_id not in user.grid_ids:
+            if not self._in_my_grids(enterprise_id):
                 raise VisitError("该单位不在您的网格内，不能代为上报整改")
         else:
             raise VisitError("只有单位或网格员可以上报整改")
@@ -64,11 +62,9 @@ class RectifyService(EvidenceDraft):
     def start(self, hazard_id: str) -> str:
         """A new draft, or the one already started for this hazard."""
         enterprise_id = self._require_open(hazard_id)
-        for row in drafts.list_drafts(self.db):
-            if row["kind"] == DRAFT_KIND:
-                existing = drafts.load_draft(self.db, row["id"])
-                if existing is not None and existing["hazard_id"] == hazard_id:
-                    return str(row["id"])
+        existing = self._find("hazard_id", hazard_id)
+        if existing is not None:
+            return existing
         return self._create(hazard_id, enterprise_id, signer_name="", signer_title="")
 
     def set_note(self, draft_id: str, note: str) -> None:
@@ -83,10 +79,9 @@ class RectifyService(EvidenceDraft):
         the representative whose name is on the draft (not the inspector)."""
         super().sign(draft_id, strokes)
         if self.on_behalf:
-            draft = self.load(draft_id)
-            self._update(draft_id, signature={**draft["signature"], **self._representative(draft)})
+            self._change(draft_id, lambda d: d["signature"].update(self._representative(d)))
 
-    def _representative(self, draft: dict[str, object]) -> dict[str, object]:
+    def _representative(self, draft: dict[str, Any]) -> dict[str, Any]:
         name = str(draft.get("signer_name") or "").strip()
         title = str(draft.get("signer_title") or "").strip()
         return {"signer_name": name, "signer_title": title or None, "signer_user_id": None}
@@ -106,28 +101,9 @@ class RectifyService(EvidenceDraft):
         return out
 
     def submit(self, draft_id: str) -> AnyRecord:
-        problems = self.problems(draft_id)
-        if problems:
-            raise VisitError("；".join(problems))
-        draft = self.load(draft_id)
+        draft = self._complete(draft_id)
         self._require_open(draft["hazard_id"])
         signature = dict(draft["signature"])
         if self.on_behalf:  # the name as it reads now, even if typed after signing
             signature.update(self._representative(draft))
-        at, event_id = after_events(self.db, draft["hazard_id"])
-        event = seal(
-            "hazard_event",
-            {
-                "kind": "hazard_event",
-                "type": "rectified",
-                "id": event_id,
-                "hazard_id": draft["hazard_id"],
-                "enterprise_id": draft["enterprise_id"],
-                "created_by": self.account.user.id,
-                "at": at,
-                "note": draft["note"].strip(),
-                "photos": draft["photos"],
-                "signatures": [signature],
-            },
-        )
-        return drafts.submit_draft(self.db, draft_id, [("hazard_event", event)])[0]
+        return self._submit(draft_id, draft, "rectified", signature)

@@ -11,11 +11,11 @@ from typing import Any
 
 from app.account import Account
 from app.services import clock
-from app.services.event_time import after_events
-from app.services.visit import VisitError
+from app.services.drafting import VisitError
+from app.services.event_time import new_event
 from app.store.records import add_local_record, hazard_state
 from domain.lifecycle import TERMINAL, HazardState, HazardStatus
-from domain.records import AnyRecord, seal
+from domain.records import AnyRecord
 
 ESCALATION_MODES = ("reminder", "listed")
 
@@ -46,21 +46,16 @@ class SuperviseService:
 
     def _emit(self, state: HazardState, event_type: str, **fields: Any) -> AnyRecord:
         assert state.reported is not None
-        at, event_id = after_events(self.db, state.hazard_id)
-        data = seal(
-            "hazard_event",
-            {
-                "kind": "hazard_event",
-                "type": event_type,
-                "id": event_id,
-                "hazard_id": state.hazard_id,
-                "enterprise_id": state.reported.enterprise_id,
-                "created_by": self.account.user.id,
-                "at": at,
+        with self.db.atomic():  # timed after every event held here, and stored, at once
+            data = new_event(
+                self.db,
+                event_type,
+                state.hazard_id,
+                state.reported.enterprise_id,
+                self.account.user.id,
                 **fields,
-            },
-        )
-        return add_local_record(self.db, "hazard_event", data)
+            )
+            return add_local_record(self.db, "hazard_event", data)
 
     def escalate(self, hazard_id: str, mode: str, note: str = "") -> AnyRecord:
         """督办提醒 (reminder) or 挂牌督办 (listed)."""

@@ -1,8 +1,7 @@
 """The field visit: a draft saved as it is typed, turned into sealed records on submit.
 
-The draft is plain JSON in the ``drafts`` table (one row, rewritten on every change), so
-killing the app at any moment loses nothing; photos and signature images are stored as
-blobs the moment they are taken.
+Photos and signature images are stored as blobs the moment they are taken; the draft keeps
+their hashes (``app.services.drafting``).
 
 A correction of a returned inspection (``app.services.correction``) is such a draft too,
 marked ``supersedes``; it also carries ``correction`` (the office's comment, the hazards the
@@ -19,8 +18,8 @@ from pydantic import ValidationError
 
 from app.account import Account
 from app.media.photos import WatermarkInfo, process_photo
-from app.media.signature import render_signature
 from app.services import clock
+from app.services.drafting import DraftService, Strokes, VisitError
 from app.store import drafts, reference
 from app.store.blobs import add_blob
 from domain.ids import new_id
@@ -30,14 +29,6 @@ from domain.reference import ChecklistTemplate, Enterprise
 DRAFT_KIND = "visit"
 DEADLINE_PRESETS = (0, 3, 7, 15, 30)  # 立即, 3/7/15/30 天 [L]
 DEFAULT_TEMPLATE = "GEN-SAFETY"
-
-
-class VisitError(ValueError):
-    """Something the inspector must fix; ``fields`` maps a field to a message."""
-
-    def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.fields = fields or {}
 
 
 def suggest_template(
@@ -53,18 +44,12 @@ def suggest_template(
 
 
 def all_templates(account: Account) -> list[ChecklistTemplate]:
-    rows = account.db.execute("SELECT data FROM templates ORDER BY code, version").fetchall()
-    latest: dict[str, ChecklistTemplate] = {}
-    for (data,) in rows:
-        t = ChecklistTemplate.model_validate_json(data)
-        latest[t.code] = t
-    return list(latest.values())
+    """The latest version of each checklist template held here."""
+    return list({t.code: t for t in reference.templates(account.db)}.values())
 
 
-class VisitService:
-    def __init__(self, account: Account) -> None:
-        self.account = account
-        self.db = account.db
+class VisitService(DraftService):
+    kind = DRAFT_KIND
 
     # ------------------------------------------------------------ the draft
 
@@ -78,42 +63,24 @@ class VisitService:
         template = next((t for t in templates if t.id == template_id), None) or suggest_template(
             enterprise, templates
         )
-        draft_id = new_id()
-        draft = {
-            "version": 1,
-            "inspection_id": new_id(),
-            "enterprise_id": enterprise_id,
-            "template_id": template.id,
-            "inspection_kind": kind,
-            "started_at": clock.now().isoformat(),
-            "location": None,
-            "location_status": "unavailable",
-            "items": {},
-            "hazards": [],
-            "summary": "",
-            "inspector_signature": None,
-            "enterprise_signature": None,
-            "refusal": None,
-        }
-        self._save(draft_id, draft)
-        return draft_id
-
-    def load(self, draft_id: str) -> dict[str, Any]:
-        draft = drafts.load_draft(self.db, draft_id)
-        if draft is None:
-            raise VisitError("草稿不存在或已提交")
-        return draft
-
-    def _save(self, draft_id: str, draft: dict[str, Any]) -> None:
-        drafts.save_draft(self.db, draft_id, DRAFT_KIND, draft["enterprise_id"], draft)
-
-    def _update(self, draft_id: str, change: Any) -> dict[str, Any]:
-        """Read, change and save the draft in one transaction: two handlers never lose one."""
-        with self.db.atomic():
-            draft = self.load(draft_id)
-            change(draft)
-            self._save(draft_id, draft)
-        return draft
+        return self._new(
+            {
+                "version": 1,
+                "inspection_id": new_id(),
+                "enterprise_id": enterprise_id,
+                "template_id": template.id,
+                "inspection_kind": kind,
+                "started_at": clock.now().isoformat(),
+                "location": None,
+                "location_status": "unavailable",
+                "items": {},
+                "hazards": [],
+                "summary": "",
+                "inspector_signature": None,
+                "enterprise_signature": None,
+                "refusal": None,
+            }
+        )
 
     def template(self, draft: dict[str, Any]) -> ChecklistTemplate:
         t = reference.template(self.db, draft["template_id"])
@@ -128,7 +95,7 @@ class VisitService:
         return e
 
     def set_kind(self, draft_id: str, kind: str) -> None:
-        self._update(draft_id, lambda d: d.update(inspection_kind=kind))
+        self._change(draft_id, lambda d: d.update(inspection_kind=kind))
 
     def set_template(self, draft_id: str, template_id: str) -> None:
         def change(d: dict[str, Any]) -> None:
@@ -136,19 +103,19 @@ class VisitService:
                 raise VisitError("已开始填写检查项，不能更换检查表")
             d["template_id"] = template_id
 
-        self._update(draft_id, change)
+        self._change(draft_id, change)
 
     def set_location(self, draft_id: str, location: dict[str, float] | None, status: str) -> None:
         """Where the visit happened, or why that is not known (never blocks the visit)."""
         if status not in ("ok", "denied", "unavailable"):
             raise VisitError("无效的定位状态")
-        self._update(
+        self._change(
             draft_id,
             lambda d: d.update(location=location, location_status=status, location_tried=True),
         )
 
     def set_section(self, draft_id: str, section: int) -> None:
-        self._update(draft_id, lambda d: d.update(section=section))
+        self._change(draft_id, lambda d: d.update(section=section))
 
     # ------------------------------------------------------------ items
 
@@ -158,13 +125,13 @@ class VisitService:
     def set_result(self, draft_id: str, code: str, result: str) -> None:
         if result not in ("pass", "fail", "na"):
             raise VisitError("无效的检查结果")
-        self._update(draft_id, lambda d: self._item(d, code).update(result=result))
+        self._change(draft_id, lambda d: self._item(d, code).update(result=result))
 
     def set_note(self, draft_id: str, code: str, note: str) -> None:
-        self._update(draft_id, lambda d: self._item(d, code).update(note=note))
+        self._change(draft_id, lambda d: self._item(d, code).update(note=note))
 
     def set_summary(self, draft_id: str, summary: str) -> None:
-        self._update(draft_id, lambda d: d.update(summary=summary))
+        self._change(draft_id, lambda d: d.update(summary=summary))
 
     def _photo(self, draft: dict[str, Any], src: bytes) -> str:
         enterprise = self._enterprise(draft["enterprise_id"])
@@ -182,45 +149,42 @@ class VisitService:
 
     def add_item_photo(self, draft_id: str, code: str, src: bytes) -> str:
         sha = self._photo(self.load(draft_id), src)
-        self._update(draft_id, lambda d: self._item(d, code)["photos"].append(sha))
+        self._change(draft_id, lambda d: self._item(d, code)["photos"].append(sha))
         return sha
 
     def remove_item_photo(self, draft_id: str, code: str, sha: str) -> None:
-        self._update(draft_id, lambda d: self._item(d, code)["photos"].remove(sha))
+        self._change(draft_id, lambda d: self._item(d, code)["photos"].remove(sha))
 
     # ------------------------------------------------------------ hazards
 
     def add_hazard(self, draft_id: str, item_code: str | None = None) -> str:
         """A new hazard, pre-filled from the failed item when there is one."""
         draft = self.load(draft_id)
-        template = self.template(draft)
-        item = template.item(item_code) if item_code else None
+        item = self.template(draft).item(item_code) if item_code else None
+        answer = draft["items"].get(item_code, {}) if item_code else {}
+        unit = self._enterprise(draft["enterprise_id"])
         key = new_id()
         hazard = {
             "key": key,
             "hazard_id": new_id(),
             "item_code": item_code,
             "title": item.text[:60] if item else "",
-            "description": draft["items"].get(item_code or "", {}).get("note", "")
-            if item_code
-            else "",
+            "description": answer.get("note", ""),
             "place": "",
             "level": "major" if item and item.major_if_failed else "general",
             "category": (item.category if item and item.category else "B99"),
             "basis": item.basis if item else "",
             "handling": "deadline",
             "measures": "",
-            "responsible_name": self._enterprise(draft["enterprise_id"]).contact_name,
-            "responsible_phone": self._enterprise(draft["enterprise_id"]).contact_phone,
+            "responsible_name": unit.contact_name,
+            "responsible_phone": unit.contact_phone,
             "deadline_days": 7,
             "deadline": None,
             "funds_yuan": "0",
             "interim_measures": "",
-            "photos": list(draft["items"].get(item_code or "", {}).get("photos", []))
-            if item_code
-            else [],
+            "photos": list(answer.get("photos", [])),
         }
-        self._update(draft_id, lambda d: d["hazards"].append(hazard))
+        self._change(draft_id, lambda d: d["hazards"].append(hazard))
         return key
 
     def hazard(self, draft: dict[str, Any], key: str) -> dict[str, Any]:
@@ -230,20 +194,20 @@ class VisitService:
         return found
 
     def update_hazard(self, draft_id: str, key: str, **fields: Any) -> None:
-        self._update(draft_id, lambda d: self.hazard(d, key).update(fields))
+        self._change(draft_id, lambda d: self.hazard(d, key).update(fields))
 
     def remove_hazard(self, draft_id: str, key: str) -> None:
-        self._update(
+        self._change(
             draft_id, lambda d: d.update(hazards=[h for h in d["hazards"] if h["key"] != key])
         )
 
     def add_hazard_photo(self, draft_id: str, key: str, src: bytes) -> str:
         sha = self._photo(self.load(draft_id), src)
-        self._update(draft_id, lambda d: self.hazard(d, key)["photos"].append(sha))
+        self._change(draft_id, lambda d: self.hazard(d, key)["photos"].append(sha))
         return sha
 
     def remove_hazard_photo(self, draft_id: str, key: str, sha: str) -> None:
-        self._update(draft_id, lambda d: self.hazard(d, key)["photos"].remove(sha))
+        self._change(draft_id, lambda d: self.hazard(d, key)["photos"].remove(sha))
 
     def hazard_deadline(self, hazard: dict[str, Any], found: dt.date) -> dt.date | None:
         if hazard.get("deadline"):
@@ -298,34 +262,16 @@ class VisitService:
 
     # ------------------------------------------------------------ sign-off
 
-    def sign_inspector(self, draft_id: str, strokes: list[list[tuple[float, float]]]) -> None:
-        sha = self._signature_png(strokes)
+    def sign_inspector(self, draft_id: str, strokes: Strokes) -> None:
         user = self.account.user
-        block = {
-            "role": "inspector",
-            "signer_name": user.name,
-            "signer_title": None,
-            "signer_user_id": user.id,
-            "signed_at": clock.now().isoformat(),
-            "png_sha256": sha,
-        }
-        self._update(draft_id, lambda d: d.update(inspector_signature=block))
+        block = self._signature(strokes, "inspector", user.name, user_id=user.id)
+        self._change(draft_id, lambda d: d.update(inspector_signature=block))
 
-    def sign_enterprise(
-        self, draft_id: str, name: str, title: str, strokes: list[list[tuple[float, float]]]
-    ) -> None:
+    def sign_enterprise(self, draft_id: str, name: str, title: str, strokes: Strokes) -> None:
         if not name.strip():
             raise VisitError("请填写签字人姓名", {"signer_name": "必填"})
-        sha = self._signature_png(strokes)
-        block = {
-            "role": "enterprise",
-            "signer_name": name.strip(),
-            "signer_title": title.strip() or None,
-            "signer_user_id": None,
-            "signed_at": clock.now().isoformat(),
-            "png_sha256": sha,
-        }
-        self._update(draft_id, lambda d: d.update(enterprise_signature=block, refusal=None))
+        block = self._signature(strokes, "enterprise", name.strip(), title.strip() or None)
+        self._change(draft_id, lambda d: d.update(enterprise_signature=block, refusal=None))
 
     def record_refusal(
         self, draft_id: str, reason: str, witness_name: str, witness_title: str = ""
@@ -343,12 +289,7 @@ class VisitService:
             "witness_title": witness_title.strip() or None,
             "recorded_at": clock.now().isoformat(),
         }
-        self._update(draft_id, lambda d: d.update(refusal=refusal, enterprise_signature=None))
-
-    def _signature_png(self, strokes: list[list[tuple[float, float]]]) -> str:
-        png = render_signature(strokes)
-        with self.db.atomic():
-            return add_blob(self.db, self.account.files, png, "image/png")
+        self._change(draft_id, lambda d: d.update(refusal=refusal, enterprise_signature=None))
 
     # ------------------------------------------------------------ submit
 
@@ -438,7 +379,7 @@ class VisitService:
             or _default_summary(items, len(draft["hazards"]) + len(prior_hazards(draft))),
             "refusal": draft["refusal"],
             "supersedes": supersedes,
-            "signatures": [{**s, "content_hash": "0" * 64} for s in signatures],
+            "signatures": signatures,  # seal() puts the content hash in each
         }
         records = [("inspection", seal("inspection", inspection))]
         for hazard in draft["hazards"]:

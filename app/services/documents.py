@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from app.account import Account
 from app.reports.device import ledger_xlsx_from_store, notice_pdf_from_store
-from app.store.records import get_record
+from app.store.records import number_of
 from domain.errors import GridCheckError
 from domain.labels import short_ref
 from domain.ledger import LedgerFilter
@@ -29,7 +29,7 @@ def notice(account: Account, inspection_id: str) -> Document:
         data = notice_pdf_from_store(account.db, account.files, inspection_id)
     except GridCheckError as err:  # the device lacks the inspection or its unit
         raise DocumentError(f"无法生成整改通知书：{err.message}") from err
-    number = (get_record(account.db, inspection_id) or {}).get("number")
+    number = number_of(account.db, inspection_id)
     return Document(f"整改通知书-{number or short_ref(inspection_id)}.pdf", data)
 
 

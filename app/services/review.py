@@ -14,15 +14,16 @@ from sqlite_utils import Database
 
 from app.account import Account
 from app.services import clock
-from app.services.visit import VisitError
+from app.services.drafting import VisitError
 from app.store import office as office_store
 from app.store import reference
 from app.store.blobs import BlobFiles
-from app.store.records import add_local_record, get_record, hazard_state
+from app.store.records import add_local_record, hazard_state, number_of
+from app.store.reports import record_numbers
 from domain.ids import new_id
-from domain.labels import LEVEL_ZH
+from domain.labels import LEVEL_ZH, short_ref
 from domain.records import Inspection, Review, integrity_problems, seal
-from domain.reference import UserPublic, template_id
+from domain.reference import template_id
 
 INTEGRITY_OK = "签名校验通过"
 INTEGRITY_BAD = "内容与签名不一致"
@@ -37,7 +38,7 @@ class InspectionRef:
 
     @property
     def label(self) -> str:
-        return self.number or self.id[:8]
+        return self.number or short_ref(self.id)
 
 
 @dataclass(frozen=True)
@@ -90,36 +91,35 @@ def _enterprise_name(db: Database, enterprise_id: str) -> str:
     return e.name if e else enterprise_id
 
 
-def _number(db: Database, record_id: str) -> str | None:
-    row = get_record(db, record_id)
-    return (row or {}).get("number")
-
-
 def _ref(db: Database, inspection_id: str | None) -> InspectionRef | None:
     return (
-        None if inspection_id is None else InspectionRef(inspection_id, _number(db, inspection_id))
+        None
+        if inspection_id is None
+        else InspectionRef(inspection_id, number_of(db, inspection_id))
     )
 
 
 def review_queue(db: Database) -> list[QueueEntry]:
     """Synced inspections without a review (a superseded one is not), newest first; a
     correction says which inspection it replaces."""
+    names, numbers = reference.enterprise_names(db), record_numbers(db)  # once, not per entry
     out = []
     for record in office_store.unreviewed_inspections(db):
         passed, failed, na = _counts(record)
+        replaced = record.supersedes
         out.append(
             QueueEntry(
                 inspection_id=record.id,
-                enterprise_name=_enterprise_name(db, record.enterprise_id),
+                enterprise_name=names.get(record.enterprise_id, record.enterprise_id),
                 finished_at=record.finished_at.astimezone(clock.ZONE),
-                number=_number(db, record.id),
+                number=numbers.get(record.id),
                 passed=passed,
                 failed=failed,
                 na=na,
                 hazards=len(office_store.hazards_of_visit(db, record)),
                 photos=len(record._photo_refs()),
                 refused=record.refusal is not None,
-                supersedes=_ref(db, record.supersedes),
+                supersedes=InspectionRef(replaced, numbers.get(replaced)) if replaced else None,
             )
         )
     out.sort(key=lambda e: (e.finished_at, e.inspection_id), reverse=True)
@@ -130,16 +130,9 @@ def _hazard_line(db: Database, hazard_id: str) -> str:
     """「title · level · deadline」 of a hazard found in the visit, as it stands now."""
     state = hazard_state(db, hazard_id)
     if state.reported is None:
-        return hazard_id[:8]
+        return short_ref(hazard_id)
     level = LEVEL_ZH.get(state.reported.level, "")
     return f"{state.reported.title} · {level} · 期限 {state.deadline}"
-
-
-def _user_name(db: Database, user_id: str) -> str:
-    row = db.execute("SELECT data FROM users WHERE id = ?", [user_id]).fetchone()
-    if row is None:
-        return user_id
-    return UserPublic.model_validate_json(row[0]).name
 
 
 def inspection_detail(db: Database, inspection_id: str) -> InspectionDetail:
@@ -151,23 +144,25 @@ def inspection_detail(db: Database, inspection_id: str) -> InspectionDetail:
     if template is not None:
         texts = {i.code: i.text for s in template.sections for i in s.items}
     problems = integrity_problems(record)
+    names = reference.user_names(db, record.inspector_ids)
+    hazard_ids = office_store.hazards_of_visit(db, record)
     return InspectionDetail(
         inspection=record,
         enterprise_name=_enterprise_name(db, record.enterprise_id),
-        number=_number(db, record.id),
-        inspector_names=[_user_name(db, u) for u in record.inspector_ids],
+        number=number_of(db, record.id),
+        inspector_names=[names.get(u, u) for u in record.inspector_ids],
         items=[
             ItemLine(i.item_code, texts.get(i.item_code, ""), str(i.result), i.note, list(i.photos))
             for i in record.items
         ],
-        hazard_ids=office_store.hazards_of_visit(db, record),
-        hazard_lines=[_hazard_line(db, h) for h in office_store.hazards_of_visit(db, record)],
+        hazard_ids=hazard_ids,
+        hazard_lines=[_hazard_line(db, h) for h in hazard_ids],
         integrity_ok=not problems,
         integrity_text=INTEGRITY_OK if not problems else INTEGRITY_BAD,
         reviews=office_store.reviews_of(db, record.id),
         supersedes=_ref(db, record.supersedes),
         superseded_by=[
-            InspectionRef(c.id, _number(db, c.id))
+            InspectionRef(c.id, number_of(db, c.id))
             for c in office_store.corrections_of(db, record.id)
         ],
     )

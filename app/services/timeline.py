@@ -14,10 +14,10 @@ from sqlite_utils import Database
 
 from app.services import clock
 from app.store import office as office_store
-from app.store.records import hazard_events, hazard_state
-from domain.lifecycle import HazardEventRecord, HazardState
+from app.store import reference
+from app.store.records import hazard_events
+from domain.lifecycle import HazardEventRecord, HazardState, event_order, fold
 from domain.records import Location, Rectified
-from domain.reference import UserPublic
 
 
 @dataclass(frozen=True)
@@ -53,17 +53,6 @@ def location_text(location: Location | None) -> str | None:
     return text
 
 
-def _names_from_users(db: Database, user_ids: set[str]) -> dict[str, str]:
-    if not user_ids:
-        return {}
-    ids = sorted(user_ids)
-    rows = db.execute(
-        f"SELECT data FROM users WHERE id IN ({','.join('?' * len(ids))})", ids
-    ).fetchall()
-    users = [UserPublic.model_validate_json(r[0]) for r in rows]
-    return {u.id: u.name for u in users}
-
-
 def _signature_names(records: list[object]) -> dict[str, str]:
     names: dict[str, str] = {}
     for record in records:
@@ -88,14 +77,14 @@ def is_on_behalf(event: HazardEventRecord) -> bool:
 
 
 def hazard_timeline(db: Database, hazard_id: str) -> Timeline:
-    state = hazard_state(db, hazard_id)
-    events = sorted(hazard_events(db, hazard_id), key=lambda e: (e.at, e.id))
+    events = sorted(hazard_events(db, hazard_id), key=event_order)
+    state = fold(hazard_id, events)
     rep = state.reported
     inspection = (
         office_store.inspection(db, rep.inspection_id) if rep and rep.inspection_id else None
     )
     names = _signature_names([*events, *([inspection] if inspection else [])])
-    names.update(_names_from_users(db, {e.created_by for e in events}))
+    names.update(reference.user_names(db, sorted({e.created_by for e in events})))
     superseded = set(state.superseded)
     entries = []
     for ev in events:

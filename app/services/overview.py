@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlite_utils import Database
 
-from app.store.records import hazard_states
+from app.store import reference
+from app.store.records import (
+    hazard_numbers,
+    hazard_states,
+    inspection_finish_times,
+    inspections_as_stored,
+)
 from domain.lifecycle import TERMINAL, HazardState
 from domain.reference import Enterprise
 
@@ -39,10 +45,8 @@ class HazardRow:
 
 def _last_inspections(db: Database) -> dict[str, dt.date]:
     out: dict[str, dt.date] = {}
-    for enterprise_id, data in db.execute(
-        "SELECT enterprise_id, data FROM records WHERE kind = 'inspection'"
-    ):
-        finished = dt.datetime.fromisoformat(json.loads(data)["finished_at"]).date()
+    for enterprise_id, finished_at in inspection_finish_times(db):
+        finished = dt.datetime.fromisoformat(finished_at).date()
         if enterprise_id not in out or finished > out[enterprise_id]:
             out[enterprise_id] = finished
     return out
@@ -53,13 +57,8 @@ def due_enterprises(
 ) -> list[DueEnterprise]:
     """Enterprises in these grids never inspected, or not for ``every_days``: never first, then oldest."""
     last = _last_inspections(db)
-    marks = ",".join("?" * len(grid_ids)) or "NULL"
-    rows = db.execute(
-        f"SELECT data FROM enterprises WHERE grid_id IN ({marks}) ORDER BY name", grid_ids
-    ).fetchall()
     due = []
-    for (data,) in rows:
-        e = Enterprise.model_validate_json(data)
+    for e in reference.enterprises_in(db, grid_ids):
         if e.status != "open":
             continue
         seen = last.get(e.id)
@@ -75,24 +74,11 @@ def due_enterprises(
     return due[:limit]
 
 
-def _names(db: Database) -> dict[str, str]:
-    return {r[0]: r[1] for r in db.execute("SELECT id, name FROM enterprises")}
-
-
-def _numbers(db: Database) -> dict[str, str]:
-    return {
-        r[0]: r[1]
-        for r in db.execute(
-            "SELECT hazard_id, number FROM records WHERE type = 'reported' AND number IS NOT NULL"
-        )
-    }
-
-
 def hazard_rows(
     db: Database, today: dt.date, *, open_only: bool = True, enterprise_id: str | None = None
 ) -> list[HazardRow]:
     """Hazards as lists show them: overdue first (most overdue first), then nearest deadline."""
-    names, numbers = _names(db), _numbers(db)
+    names, numbers = reference.enterprise_names(db), hazard_numbers(db)
     rows = []
     for hid, state in hazard_states(db).items():
         if state.reported is None or (open_only and state.status in TERMINAL):
@@ -127,28 +113,23 @@ def _row(
     )
 
 
-def inspections_of(db: Database, enterprise_id: str) -> list[dict]:
+def inspections_of(db: Database, enterprise_id: str) -> list[dict[str, Any]]:
     """An enterprise's inspections, newest first, as plain rows for the history list."""
-    rows = db.execute_returning_dicts(
-        "SELECT id, data, number, origin FROM records WHERE kind = 'inspection' AND enterprise_id = ?",
-        [enterprise_id],
-    )
-    datas = {r["id"]: json.loads(r["data"]) for r in rows}
-    corrected = {d["supersedes"] for d in datas.values() if d.get("supersedes")}
+    rows = inspections_as_stored(db, enterprise_id)
+    corrected = {data["supersedes"] for _, data, _ in rows if data.get("supersedes")}
     out = []
-    for r in rows:
-        data = datas[r["id"]]
+    for record_id, data, number in rows:
         failed = sum(1 for i in data["items"] if i["result"] == "fail")
         out.append(
             {
-                "id": r["id"],
+                "id": record_id,
                 "finished_at": dt.datetime.fromisoformat(data["finished_at"]),
                 "kind": data["inspection_kind"],
                 "failed": failed,
-                "number": r["number"],
+                "number": number,
                 "refused": data.get("refusal") is not None,
                 "correction": data.get("supersedes") is not None,  # 更正 of an earlier one
-                "superseded": r["id"] in corrected,  # replaced by a correction: not in effect
+                "superseded": record_id in corrected,  # replaced by a correction: not in effect
             }
         )
     out.sort(key=lambda x: x["finished_at"], reverse=True)

@@ -1,8 +1,8 @@
 """The reports on the device, from its local store, offline: what a screen calls.
 
-Each function loads the account's data once (``app.store.reports``) and runs the shared
-domain functions, so a device and the server compute the same figures and write the same
-ledger. An inspector's device holds only its grids, an enterprise's only itself: the
+Each function loads the account's data once (``app.store.reports``; a notice only its
+unit's) and runs the shared domain functions, so a device and the server compute the same
+figures and write the same ledger. An inspector's device holds only its grids, an enterprise's only itself: the
 reports cover what the device holds.
 """
 
@@ -14,11 +14,12 @@ from sqlite_utils import Database
 
 from app.reports.notice_pdf import notice_pdf
 from app.store.blobs import BlobFiles
+from app.store.records import get_record
 from app.store.reports import load_report_data
 from domain.ledger import LedgerFilter, ledger_rows
 from domain.ledger_xlsx import ledger_xlsx
 from domain.notice import DEFAULT_ISSUER, notice_for
-from domain.report_data import DEFAULT_ZONE
+from domain.report_data import DEFAULT_ZONE, ReportData
 from domain.statistics import StatsRules, Summary, summarize
 
 
@@ -60,7 +61,10 @@ def notice_pdf_from_store(
 
     Raises ``GridCheckError(not_found)`` when the device lacks the inspection or its unit.
     """
-    notice = notice_for(load_report_data(db), inspection_id, issuer=issuer)
+    row = get_record(db, inspection_id)
+    # what a notice names (its hazards, the inspections it corrects) is its unit's: read only that
+    data = load_report_data(db, enterprise_id=row["enterprise_id"]) if row else ReportData()
+    notice = notice_for(data, inspection_id, issuer=issuer)
 
     def blob(sha256: str) -> bytes | None:
         return files.read(sha256) if files.has(sha256) else None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlite_utils import Database
 
 from app.store.records import records_where
@@ -13,9 +13,14 @@ from domain.records import Inspection
 from domain.reference import Community, Enterprise, Grid, UserPublic
 from domain.report_data import ReportData
 
+M = TypeVar("M", bound=BaseModel)
 
-def _reference(db: Database, table: str) -> list[dict[str, Any]]:
-    return [json.loads(r[0]) for r in db.execute(f"SELECT data FROM {table} ORDER BY id")]
+
+def _reference(
+    db: Database, table: str, model: type[M], where: str = "1", params: list[Any] | None = None
+) -> list[M]:
+    rows = db.execute(f"SELECT data FROM {table} WHERE {where} ORDER BY id", params or [])
+    return [model.model_validate_json(r[0]) for r in rows]
 
 
 def record_numbers(db: Database) -> dict[str, str]:
@@ -23,16 +28,22 @@ def record_numbers(db: Database) -> dict[str, str]:
     return dict(db.execute("SELECT id, number FROM records WHERE number IS NOT NULL").fetchall())
 
 
-def load_report_data(db: Database) -> ReportData:
-    """Everything this device holds: its reference data and every field record."""
-    inspections: list[Inspection] = records_where(db, "kind = 'inspection'")  # type: ignore[assignment]
-    events: list[HazardEventRecord] = records_where(db, "kind = 'hazard_event'")  # type: ignore[assignment]
+def load_report_data(db: Database, *, enterprise_id: str | None = None) -> ReportData:
+    """Everything this device holds: its reference data and every field record.
+
+    With ``enterprise_id``, only that enterprise and its records (all that its notices
+    name); communities, grids and users are always read whole (they are few).
+    """
+    where, params = ("1", []) if enterprise_id is None else ("enterprise_id = ?", [enterprise_id])
+    records = records_where(db, f"kind IN ('inspection', 'hazard_event') AND {where}", params)
     return ReportData.of(
-        communities=[Community.model_validate(d) for d in _reference(db, "communities")],
-        grids=[Grid.model_validate(d) for d in _reference(db, "grids")],
-        enterprises=[Enterprise.model_validate(d) for d in _reference(db, "enterprises")],
-        users=[UserPublic.model_validate(d) for d in _reference(db, "users")],
-        inspections=inspections,
-        events=events,
+        communities=_reference(db, "communities", Community),
+        grids=_reference(db, "grids", Grid),
+        enterprises=_reference(
+            db, "enterprises", Enterprise, "1" if enterprise_id is None else "id = ?", params
+        ),
+        users=_reference(db, "users", UserPublic),
+        inspections=[r for r in records if isinstance(r, Inspection)],
+        events=[r for r in records if isinstance(r, HazardEventRecord)],
         numbers=record_numbers(db),
     )

@@ -1,4 +1,9 @@
-"""The office's ledger and dashboard, from what the device holds (works offline)."""
+"""The office's ledger and dashboard, from what the device holds (works offline).
+
+Each public function reads the store's report data once (``load_report_data``: every record
+held here) and works on it; a screen that needs several answers asks for them together
+(``dashboard_page``) rather than reading the store once per answer.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +17,8 @@ from app.reports.device import summary_from_store
 from app.store.reports import load_report_data
 from domain.ledger import LedgerFilter, LedgerRow, ledger_rows
 from domain.lifecycle import HazardStatus
-from domain.report_data import DEFAULT_ZONE
-from domain.statistics import PeriodFigures, ScopeFigures, Summary
+from domain.report_data import DEFAULT_ZONE, ReportData
+from domain.statistics import PeriodFigures, ScopeFigures, Summary, summarize
 
 LEDGER_PAGE = 200  # rows shown on screen; the export holds every row
 
@@ -119,7 +124,10 @@ def dashboard(db: Database, today: dt.date, year: int | None = None) -> Summary:
 
 def years_held(db: Database, today: dt.date) -> list[int]:
     """Years with an inspection or a hazard on this device, newest first (always this year)."""
-    data = load_report_data(db)
+    return _years(load_report_data(db), today)
+
+
+def _years(data: ReportData, today: dt.date) -> list[int]:
     years = {today.year}
     years |= {i.started_at.astimezone(DEFAULT_ZONE).year for i in data.inspections}
     years |= {c.found_on(DEFAULT_ZONE).year for c in data.cases}
@@ -163,6 +171,49 @@ def overdue_majors(
     db: Database, today: dt.date, community_id: str | None = None, limit: int = 20
 ) -> list[LedgerRow]:
     """Major hazards overdue today, the longest overdue first (the dashboard's drill-down)."""
+    return _overdue_majors(load_report_data(db), today, community_id, limit)
+
+
+def _overdue_majors(
+    data: ReportData, today: dt.date, community_id: str | None, limit: int
+) -> list[LedgerRow]:
     chosen = make_filter(level="major", overdue=True, community_id=community_id)
-    rows = ledger(db, chosen, today).rows
+    rows = ledger_rows(data, chosen, today=today, tz=DEFAULT_ZONE)
     return sort_rows(rows, "overdue", ascending=False)[:limit]
+
+
+@dataclass(frozen=True)
+class DashboardPage:
+    """What the dashboard shows, from one read of the store."""
+
+    years: list[int]  # years held, newest first (always this year)
+    year: int  # the year shown
+    summary: Summary
+    community_id: str | None  # the community shown; None: the sub-district
+    scope: ScopeFigures
+    overdue_majors: list[LedgerRow]
+
+
+def dashboard_page(
+    db: Database,
+    today: dt.date,
+    year: int | None = None,
+    community_id: str | None = None,
+    limit: int = 20,
+) -> DashboardPage:
+    """The dashboard for ``year`` and ``community_id`` as asked: a year not held shows this
+    year, a community the figures do not know shows the sub-district."""
+    data = load_report_data(db)
+    years = _years(data, today)
+    shown = year if year in years else today.year
+    summary = summarize(data, year=shown, today=today, tz=DEFAULT_ZONE)
+    known = {c.community_id for c in summary.communities}
+    chosen = community_id if community_id in known else None
+    return DashboardPage(
+        years=years,
+        year=shown,
+        summary=summary,
+        community_id=chosen,
+        scope=scope_of(summary, chosen),
+        overdue_majors=_overdue_majors(data, today, chosen, limit),
+    )

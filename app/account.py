@@ -40,12 +40,17 @@ def device_id(root: Path) -> str:
     path = root / "device.json"
     if path.exists():
         return json.loads(path.read_text("utf-8"))["device_id"]
-    root.mkdir(parents=True, exist_ok=True)
     value = new_id()
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"device_id": value}), "utf-8")
-    os.replace(tmp, path)
+    write_json(path, {"device_id": value})
     return value
+
+
+def write_json(path: Path, value: object) -> None:
+    """Replace a small JSON file whole: written aside, then renamed into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(value), "utf-8")
+    os.replace(tmp, path)
 
 
 def account_key(server_url: str, user_id: str) -> str:
@@ -104,6 +109,7 @@ def sign_in(
     root: Path, server_url: str, username: str, password: str, device_name: str = ""
 ) -> Account:
     """Sign in over the network and open (or create) the account's local store."""
+    server_url = server_url.rstrip("/")
     dev = device_id(root)
     client = SyncClient(server_url)
     answer = client.login(username, password, dev, device_name)
@@ -115,7 +121,7 @@ def sign_in(
             db,
             meta.ACCOUNT,
             {
-                "server_url": server_url.rstrip("/"),
+                "server_url": server_url,
                 "user": answer.user.model_dump(mode="json"),
                 "token": answer.token,
                 "expires_at": answer.expires_at.isoformat(),
@@ -124,14 +130,7 @@ def sign_in(
         )
     _remember_last(root, key)
     return Account(
-        key,
-        folder,
-        db,
-        BlobFiles(folder / "blobs"),
-        server_url.rstrip("/"),
-        answer.user,
-        answer.token,
-        dev,
+        key, folder, db, BlobFiles(folder / "blobs"), server_url, answer.user, answer.token, dev
     )
 
 
@@ -150,10 +149,7 @@ def last_account(root: Path) -> str | None:
 
 
 def _remember_last(root: Path, key: str) -> None:
-    path = root / "last_account.json"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"key": key}), "utf-8")
-    os.replace(tmp, path)
+    write_json(root / "last_account.json", {"key": key})
 
 
 def password_check(password: str, salt: bytes | None = None) -> dict[str, str]:
@@ -168,12 +164,11 @@ def offline_unlock(root: Path, server_url: str, username: str, password: str) ->
     account = _find_account(root, server_url.rstrip("/"), username)
     if account is None:
         return None
-    key = account.key
     check = meta.get(account.db, meta.ACCOUNT, {}).get("password_check")
     if check and hmac.compare_digest(
         password_check(password, bytes.fromhex(check["salt"]))["digest"], check["digest"]
     ):
-        _remember_last(root, key)
+        _remember_last(root, account.key)
         return account
     account.close()
     return None

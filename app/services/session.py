@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from app.account import (
     offline_unlock,
     open_account,
     sign_in,
+    write_json,
 )
 from app.store import meta, outbox
 from app.sync.client import SyncError
@@ -50,10 +50,7 @@ class DeviceSession:
 
     def set_lang(self, lang: str) -> None:
         self._settings["lang"] = "en" if lang == "en" else "zh"
-        self.root.mkdir(parents=True, exist_ok=True)
-        tmp = self.root / "settings.json.tmp"
-        tmp.write_text(json.dumps(self._settings), "utf-8")
-        os.replace(tmp, self.root / "settings.json")
+        write_json(self.root / "settings.json", self._settings)
 
     @property
     def server_url(self) -> str:
@@ -109,7 +106,7 @@ class DeviceSession:
             self._close(self.account)
         self.account = account
         self._settings["server_url"] = server_url
-        self.set_lang(self.lang)
+        write_json(self.root / "settings.json", self._settings)
         return account
 
     def sign_out(self, force: bool = False) -> None:

@@ -46,10 +46,6 @@ def heading(text: str) -> ft.Text:
     return ft.Text(text, size=16, weight=ft.FontWeight.BOLD, color=ft.Colors.BLUE_GREY_800)
 
 
-def field_error(field: ft.TextField, message: str | None) -> None:
-    field.error = message
-
-
 def _tile_image(thumb: bytes | None, full: bytes | None, media_type: str | None) -> ft.Control:
     """A photo's tile picture: the thumbnail, else small full bytes (a signature), else an icon."""
     fit = ft.BoxFit.CONTAIN if media_type == "image/png" else ft.BoxFit.COVER

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import flet as ft
 
+from app.media.photos import PhotoError
 from app.services.photo_fetch import PhotoFetchError, fetch_photo_async, local_photo
 from app.store.blobs import thumbnail
 from app.ui.context import Ui
@@ -14,6 +15,8 @@ from app.ui.context import Ui
 TOUCH = 48  # minimum touch target (dp)
 PHOTO_TILE = 88  # a thumbnail's side (dp)
 SMALL_FULL = 256 * 1024  # a photo without a thumbnail this small is drawn from its full bytes
+
+T = TypeVar("T")
 
 
 def sid(identifier: str, control: ft.Control) -> ft.Semantics:
@@ -253,6 +256,19 @@ def photo_button(ui: Ui, identifier: str, pick: Callable[..., Any], *args: Any) 
         on_click=lambda _: ui.run_async(pick, *args),
     )
     return ft.Row([sid(identifier, button)])
+
+
+async def take_photo(ui: Ui, keep: Callable[[bytes], T]) -> T | None:
+    """Pick a photo and ``keep`` it (a service processes and stores the bytes); None when none
+    was chosen or it could not be read (a message says why)."""
+    data = await ui.pick_image()
+    if data is None:
+        return None
+    try:
+        return keep(data)
+    except PhotoError as err:
+        ui.toast(ui.t("photo_failed", err=err))
+        return None
 
 
 def submit_button(

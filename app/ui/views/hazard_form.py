@@ -7,10 +7,9 @@ from typing import Any
 
 import flet as ft
 
-from app.media.photos import PhotoError
 from app.services import clock
 from app.services.visit import DEADLINE_PRESETS, VisitService
-from app.ui.components.common import TOUCH, appbar, photo_button, photo_strip, sid
+from app.ui.components.common import TOUCH, appbar, photo_button, photo_strip, sid, take_photo
 from app.ui.context import Ui
 from domain.labels import CATEGORY_ZH as CATEGORIES
 
@@ -165,15 +164,10 @@ class HazardFormView:
         ]
 
     async def add_photo(self) -> None:
-        data = await self.ui.pick_image()
-        if data is not None:
-            self.attach_photo(data)
-
-    def attach_photo(self, data: bytes) -> None:
-        try:
-            sha = self.service.add_hazard_photo(self.draft_id, self.key, data)
-        except PhotoError as err:
-            self.ui.toast(self.ui.t("photo_failed", err=err))
+        sha = await take_photo(
+            self.ui, lambda data: self.service.add_hazard_photo(self.draft_id, self.key, data)
+        )
+        if sha is None:
             return
         self.hazard["photos"].append(sha)
         self._show_photos()

@@ -6,11 +6,17 @@ from typing import Any
 
 import flet as ft
 
-from app.media.photos import PhotoError
 from app.media.signature import SignatureError
 from app.services.recheck import RecheckService
 from app.services.visit import VisitError
-from app.ui.components.common import appbar, photo_button, photo_strip, sid, submit_button
+from app.ui.components.common import (
+    appbar,
+    photo_button,
+    photo_strip,
+    sid,
+    submit_button,
+    take_photo,
+)
 from app.ui.components.signature_pad import SignaturePad
 from app.ui.context import Ui
 
@@ -63,18 +69,9 @@ class RecheckView:
             self.ui.refresh()
 
     async def add_photo(self) -> None:
-        data = await self.ui.pick_image()
-        if data is not None:
-            self.attach_photo(data)
-
-    def attach_photo(self, data: bytes) -> None:
-        try:
-            self.service.add_photo(self.draft_id, data)
-        except PhotoError as err:
-            self.ui.toast(self.ui.t("photo_failed", err=err))
-            return
-        self._show()
-        self.ui.refresh()
+        if await take_photo(self.ui, lambda data: self.service.add_photo(self.draft_id, data)):
+            self._show()
+            self.ui.refresh()
 
     def submit(self, _: Any = None) -> bool:
         try:

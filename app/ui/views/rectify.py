@@ -10,12 +10,18 @@ from typing import Any
 
 import flet as ft
 
-from app.media.photos import PhotoError
 from app.media.signature import SignatureError
 from app.services.rectify import RectifyService
 from app.services.visit import VisitError
 from app.store.reference import enterprise
-from app.ui.components.common import appbar, photo_button, photo_strip, sid, submit_button
+from app.ui.components.common import (
+    appbar,
+    photo_button,
+    photo_strip,
+    sid,
+    submit_button,
+    take_photo,
+)
 from app.ui.components.signature_pad import SignaturePad
 from app.ui.context import Ui
 
@@ -75,18 +81,9 @@ class RectifyView:
             )
 
     async def add_photo(self) -> None:
-        data = await self.ui.pick_image()
-        if data is not None:
-            self.attach_photo(data)
-
-    def attach_photo(self, data: bytes) -> None:
-        try:
-            self.service.add_photo(self.draft_id, data)
-        except PhotoError as err:
-            self.ui.toast(self.ui.t("photo_failed", err=err))
-            return
-        self._show()
-        self.ui.refresh()
+        if await take_photo(self.ui, lambda data: self.service.add_photo(self.draft_id, data)):
+            self._show()
+            self.ui.refresh()
 
     def remove_photo(self, sha: str) -> None:
         self.service.remove_photo(self.draft_id, sha)

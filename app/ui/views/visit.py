@@ -11,11 +11,10 @@ from typing import Any
 
 import flet as ft
 
-from app.media.photos import PhotoError
 from app.services.correction import correction_info
 from app.services.visit import VisitError, VisitService, prior_hazards
 from app.store.reference import enterprise
-from app.ui.components.common import TOUCH, appbar, photo_strip, sid
+from app.ui.components.common import TOUCH, appbar, photo_button, photo_strip, sid, take_photo
 from app.ui.context import Ui
 from domain.reference import TemplateItem
 
@@ -61,16 +60,10 @@ class VisitView:
         self.service.set_note(self.draft_id, code, value)
 
     async def add_photo(self, code: str) -> None:
-        data = await self.ui.pick_image()
-        if data is None:
-            return
-        self.attach_photo(code, data)
-
-    def attach_photo(self, code: str, data: bytes) -> None:
-        try:
-            self.service.add_item_photo(self.draft_id, code, data)
-        except PhotoError as err:
-            self.ui.toast(self.ui.t("photo_failed", err=err))
+        kept = await take_photo(
+            self.ui, lambda data: self.service.add_item_photo(self.draft_id, code, data)
+        )
+        if kept is None:
             return
         self.reload()
         self.render()
@@ -141,21 +134,7 @@ class VisitView:
         parts += [
             sid(f"item-{item.code}-result", result),
             sid(f"item-{item.code}-note", note),
-            ft.Row(
-                [
-                    sid(
-                        f"item-{item.code}-photo",
-                        ft.OutlinedButton(
-                            t("add_photo"),
-                            icon=ft.Icons.PHOTO_CAMERA,
-                            height=TOUCH,
-                            on_click=lambda _, c=item.code: (
-                                self.ui.page.run_task(self.add_photo, c) if self.ui.page else None
-                            ),
-                        ),
-                    )
-                ]
-            ),
+            photo_button(self.ui, f"item-{item.code}-photo", self.add_photo, item.code),
             photo_strip(
                 self.ui,
                 state.get("photos", []),

@@ -84,6 +84,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "已定位 {lat:.5f}, {lon:.5f}{acc}",
         "Located {lat:.5f}, {lon:.5f}{acc}",
     ),
+    "location_accuracy": ("（±{m:.0f} 米）", " (±{m:.0f} m)"),
     "location_denied": (
         "未获得定位权限，检查仍可继续（记录为“拒绝定位”）",
         "Location permission denied; you can go on",

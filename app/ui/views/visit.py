@@ -12,7 +12,7 @@ from typing import Any
 import flet as ft
 
 from app.services.correction import correction_info
-from app.services.visit import VisitError, VisitService, prior_hazards
+from app.services.visit import VisitService, prior_hazards
 from app.store.reference import enterprise
 from app.ui.components.common import TOUCH, appbar, photo_button, photo_strip, sid, take_photo
 from app.ui.context import Ui
@@ -40,6 +40,12 @@ class VisitView:
     def reload(self) -> None:
         self.draft = self.service.load(self.draft_id)
 
+    def _changed(self) -> None:
+        """The draft changed under the section shown: read it again and show the section."""
+        self.reload()
+        self.render()
+        self.ui.refresh()
+
     def move(self, step: int) -> None:
         last = len(self.template.sections) - 1
         if step > 0 and self.section == last:
@@ -52,9 +58,7 @@ class VisitView:
 
     def set_result(self, code: str, value: str) -> None:
         self.service.set_result(self.draft_id, code, value)
-        self.reload()
-        self.render()
-        self.ui.refresh()
+        self._changed()
 
     def set_note(self, code: str, value: str) -> None:
         self.service.set_note(self.draft_id, code, value)
@@ -63,17 +67,12 @@ class VisitView:
         kept = await take_photo(
             self.ui, lambda data: self.service.add_item_photo(self.draft_id, code, data)
         )
-        if kept is None:
-            return
-        self.reload()
-        self.render()
-        self.ui.refresh()
+        if kept is not None:
+            self._changed()
 
     def remove_photo(self, code: str, sha: str) -> None:
         self.service.remove_item_photo(self.draft_id, code, sha)
-        self.reload()
-        self.render()
-        self.ui.refresh()
+        self._changed()
 
     def report_hazard(self, code: str | None) -> None:
         key = self.service.add_hazard(self.draft_id, code)
@@ -90,11 +89,12 @@ class VisitView:
     def _show_location(self) -> None:
         loc, status = self.draft.get("location"), self.draft.get("location_status")
         if loc:
+            metres = loc.get("accuracy_m")
             self.location.value = self.ui.t(
                 "location_ok",
                 lat=loc["lat"],
                 lon=loc["lon"],
-                acc=_accuracy(loc.get("accuracy_m"), self.ui.lang),
+                acc=self.ui.t("location_accuracy", m=metres) if metres else "",
             )
             self.location.color = ft.Colors.GREEN_800
         elif not self.draft.get("location_tried"):
@@ -208,8 +208,8 @@ class VisitView:
 
     def build(self) -> ft.View:
         name = self.enterprise.name if self.enterprise else ""
-        if self.ui.page is not None and not self.draft.get("location_tried"):
-            self.ui.page.run_task(self.locate)
+        if not self.draft.get("location_tried"):
+            self.ui.run_async(self.locate)
         banner = correction_banner(self.ui, self.draft)
         return ft.View(
             route=self.route,
@@ -226,9 +226,6 @@ class VisitView:
             ],
             padding=12,
         )
-
-
-__all__ = ["VisitError", "VisitView", "correction_banner"]
 
 
 def correction_banner(ui: Ui, draft: dict[str, Any]) -> ft.Control | None:
@@ -266,9 +263,3 @@ def correction_banner(ui: Ui, draft: dict[str, Any]) -> ft.Control | None:
             border_radius=6,
         ),
     )
-
-
-def _accuracy(metres: float | None, lang: str) -> str:
-    if not metres:
-        return ""
-    return f"（±{metres:.0f} 米）" if lang == "zh" else f" (±{metres:.0f} m)"

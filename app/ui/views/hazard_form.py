@@ -25,17 +25,8 @@ TEXT_FIELDS = (
     "interim_measures",
 )
 MULTILINE = {"description", "measures", "interim_measures", "basis"}
-LABELS = {
-    "title": "title",
-    "description": "description",
-    "place": "place",
-    "basis": "basis",
-    "measures": "measures",
-    "responsible_name": "responsible_name",
-    "responsible_phone": "responsible_phone",
-    "funds_yuan": "funds",
-    "interim_measures": "interim",
-}
+LABELS = {"funds_yuan": "funds", "interim_measures": "interim"}  # the others: the field's name
+KEYBOARDS = {"responsible_phone": ft.KeyboardType.PHONE, "funds_yuan": ft.KeyboardType.NUMBER}
 
 
 class HazardFormView:
@@ -48,15 +39,10 @@ class HazardFormView:
         t = ui.t
         self.fields: dict[str, ft.TextField] = {}
         for name in TEXT_FIELDS:
-            keyboard = (
-                ft.KeyboardType.PHONE
-                if name == "responsible_phone"
-                else (ft.KeyboardType.NUMBER if name == "funds_yuan" else ft.KeyboardType.TEXT)
-            )
             self.fields[name] = ft.TextField(
-                label=t(LABELS[name]),
+                label=t(LABELS.get(name, name)),
                 value=str(self.hazard.get(name) or ""),
-                keyboard_type=keyboard,
+                keyboard_type=KEYBOARDS.get(name, ft.KeyboardType.TEXT),
                 multiline=name in MULTILINE,
                 min_lines=1,
                 max_lines=5,

@@ -271,13 +271,23 @@ async def take_photo(ui: Ui, keep: Callable[[bytes], T]) -> T | None:
         return None
 
 
+def wide_button(
+    identifier: str,
+    label: str,
+    icon: ft.IconData,
+    on_click: Callable[..., Any],
+    outlined: bool = False,
+) -> ft.Row:
+    """A screen's main action: as wide as the screen, 48 dp high, in a row of its own."""
+    kind = ft.OutlinedButton if outlined else ft.FilledButton
+    button = kind(label, icon=icon, on_click=on_click, height=TOUCH, expand=True)
+    return ft.Row([sid(identifier, button)])
+
+
 def submit_button(
     ui: Ui, identifier: str, on_click: Callable[..., Any], label: str | None = None
 ) -> ft.Row:
-    button = ft.FilledButton(
-        label or ui.t("submit"), icon=ft.Icons.SEND, on_click=on_click, height=TOUCH, expand=True
-    )
-    return ft.Row([sid(identifier, button)])
+    return wide_button(identifier, label or ui.t("submit"), ft.Icons.SEND, on_click)
 
 
 def hazard_tile(ui: Ui, index: int, row: Any, subtitle: str) -> ft.Semantics:

@@ -10,7 +10,7 @@ from app.services import clock, documents
 from app.services.overview import hazard_rows, inspections_of
 from app.services.visit import VisitError, VisitService, all_templates, suggest_template
 from app.store.reference import enterprise, search_enterprises
-from app.ui.components.common import TOUCH, appbar, days_label, heading, sid
+from app.ui.components.common import appbar, days_label, heading, sid, wide_button
 from app.ui.components.nav import nav_bar
 from app.ui.context import Ui
 
@@ -140,20 +140,7 @@ class EnterpriseView:
             *[ft.Text(f"{k}：{v}", selectable=True) for k, v in facts],
             sid("template-select", self.template),
             sid("kind-select", self.kind),
-            ft.Row(
-                [
-                    sid(
-                        "start-inspection",
-                        ft.FilledButton(
-                            t("start_inspection"),
-                            icon=ft.Icons.PLAY_ARROW,
-                            on_click=self.start,
-                            height=TOUCH,
-                            expand=True,
-                        ),
-                    )
-                ]
-            ),
+            wide_button("start-inspection", t("start_inspection"), ft.Icons.PLAY_ARROW, self.start),
             heading(t("open_hazards")),
         ]
         today = clock.today()

@@ -14,7 +14,15 @@ from app.services.timeline import Timeline, TimelineEntry, hazard_timeline
 from app.services.visit import VisitError
 from app.store.records import get_record
 from app.store.reference import enterprise
-from app.ui.components.common import TOUCH, PhotoTiles, appbar, days_label, heading, sid
+from app.ui.components.common import (
+    TOUCH,
+    PhotoTiles,
+    appbar,
+    days_label,
+    heading,
+    sid,
+    wide_button,
+)
 from app.ui.components.nav import is_office, office_frame, role
 from app.ui.context import Ui
 from domain.labels import CATEGORY_ZH as CATEGORIES
@@ -145,56 +153,21 @@ class HazardView:
         t, who = self.ui.t, role(self.ui)
         out: list[ft.Control] = []
         if who == "enterprise" and status == HazardStatus.open:
-            out.append(
-                ft.Row(
-                    [
-                        sid(
-                            "start-rectify",
-                            ft.FilledButton(
-                                t("rectify"),
-                                icon=ft.Icons.TASK_ALT,
-                                on_click=self.rectify,
-                                height=TOUCH,
-                                expand=True,
-                            ),
-                        )
-                    ]
-                )
-            )
+            out.append(wide_button("start-rectify", t("rectify"), ft.Icons.TASK_ALT, self.rectify))
         if who == "office":  # admin works from the server shell and pushes nothing
             out += self._office_actions(status, escalation)
         if who == "inspector" and status not in TERMINAL:
             out.append(
-                ft.Row(
-                    [
-                        sid(
-                            "start-recheck",
-                            ft.FilledButton(
-                                t("recheck"),
-                                icon=ft.Icons.FACT_CHECK,
-                                on_click=self.recheck,
-                                height=TOUCH,
-                                expand=True,
-                            ),
-                        )
-                    ]
-                )
+                wide_button("start-recheck", t("recheck"), ft.Icons.FACT_CHECK, self.recheck)
             )
             if RectifyService(self.ui.account).may_start(self.hazard_id):
                 out.append(
-                    ft.Row(
-                        [
-                            sid(
-                                "start-rectify-on-behalf",
-                                ft.OutlinedButton(
-                                    t("rectify_on_behalf"),
-                                    icon=ft.Icons.ASSIGNMENT_IND,
-                                    on_click=self.rectify,
-                                    height=TOUCH,
-                                    expand=True,
-                                ),
-                            )
-                        ]
+                    wide_button(
+                        "start-rectify-on-behalf",
+                        t("rectify_on_behalf"),
+                        ft.Icons.ASSIGNMENT_IND,
+                        self.rectify,
+                        outlined=True,
                     )
                 )
         return out

@@ -9,7 +9,14 @@ import flet as ft
 
 from app.services import clock
 from app.services.visit import DEADLINE_PRESETS, VisitService
-from app.ui.components.common import TOUCH, appbar, photo_button, photo_strip, sid, take_photo
+from app.ui.components.common import (
+    appbar,
+    photo_button,
+    photo_strip,
+    sid,
+    take_photo,
+    wide_button,
+)
 from app.ui.context import Ui
 from domain.labels import CATEGORY_ZH as CATEGORIES
 
@@ -207,20 +214,7 @@ class HazardFormView:
             sid("hazard-interim", f["interim_measures"]),
             photo_button(self.ui, "hazard-photo", self.add_photo),
             self.photos,
-            ft.Row(
-                [
-                    sid(
-                        "hazard-save",
-                        ft.FilledButton(
-                            t("save"),
-                            icon=ft.Icons.CHECK,
-                            on_click=self.save,
-                            height=TOUCH,
-                            expand=True,
-                        ),
-                    )
-                ]
-            ),
+            wide_button("hazard-save", t("save"), ft.Icons.CHECK, self.save),
             sid(
                 "hazard-delete",
                 ft.TextButton(

@@ -247,6 +247,11 @@ def status_text(ui: Ui, status: str) -> str:
     return ui.t(f"status_{status}")
 
 
+def level_status(ui: Ui, level: str, status: str) -> str:
+    """一般隐患 · 待整改: a hazard's level and state, as every hazard list shows them."""
+    return f"{ui.t(level)} · {status_text(ui, status)}"
+
+
 def photo_button(ui: Ui, identifier: str, pick: Callable[..., Any], *args: Any) -> ft.Row:
     """拍照/选照片: opens the camera or gallery chooser and hands the bytes to ``pick``."""
     button = ft.OutlinedButton(

@@ -8,7 +8,7 @@ from app.services import clock
 from app.services.overview import hazard_rows
 from app.services.rectify import DRAFT_KIND
 from app.store.drafts import list_drafts
-from app.ui.components.common import appbar, hazard_tile, heading, sid
+from app.ui.components.common import appbar, hazard_tile, heading, level_status, sid
 from app.ui.components.nav import nav_bar
 from app.ui.components.sync_bar import SyncBar
 from app.ui.context import Ui
@@ -29,16 +29,11 @@ class EnterpriseHomeView:
         )
         out: list[ft.Control] = []
         for i, row in enumerate(rows):
-            level = t("major") if row.level == "major" else t("general")
             deadline = row.deadline.isoformat() if row.deadline else "—"
-            out.append(
-                hazard_tile(
-                    self.ui,
-                    i,
-                    row,
-                    f"{level} · {t('status_' + row.status)} · {t('deadline')} {deadline}",
-                )
+            subtitle = (
+                f"{level_status(self.ui, row.level, row.status)} · {t('deadline')} {deadline}"
             )
+            out.append(hazard_tile(self.ui, i, row, subtitle))
         return out
 
     def draft_tiles(self) -> list[ft.Control]:

@@ -10,7 +10,14 @@ from app.services import clock, documents
 from app.services.overview import hazard_rows, inspections_of
 from app.services.visit import VisitError, VisitService, all_templates, suggest_template
 from app.store.reference import enterprise, search_enterprises
-from app.ui.components.common import appbar, days_label, heading, sid, wide_button
+from app.ui.components.common import (
+    appbar,
+    hazard_tile,
+    heading,
+    sid,
+    status_text,
+    wide_button,
+)
 from app.ui.components.nav import nav_bar
 from app.ui.context import Ui
 
@@ -143,18 +150,11 @@ class EnterpriseView:
             wide_button("start-inspection", t("start_inspection"), ft.Icons.PLAY_ARROW, self.start),
             heading(t("open_hazards")),
         ]
-        today = clock.today()
-        hazards = hazard_rows(self.ui.account.db, today, enterprise_id=e.id)
-        for row in hazards:
-            text, color = days_label(self.ui, row.days_left, row.overdue)
-            rows.append(
-                ft.ListTile(
-                    title=ft.Text(row.title),
-                    subtitle=ft.Text(t("status_" + row.status)),
-                    trailing=ft.Text(text, color=color),
-                    on_click=lambda _, h=row.hazard_id: self.ui.go(f"/hazard/{h}"),
-                )
-            )
+        hazards = hazard_rows(self.ui.account.db, clock.today(), enterprise_id=e.id)
+        rows += [
+            hazard_tile(self.ui, i, row, status_text(self.ui, row.status))
+            for i, row in enumerate(hazards)
+        ]
         if not hazards:
             rows.append(ft.Text(t("none"), color=ft.Colors.GREY_600))
         rows.append(heading(t("history")))

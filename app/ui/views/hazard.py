@@ -20,6 +20,7 @@ from app.ui.components.common import (
     appbar,
     days_label,
     heading,
+    level_status,
     sid,
     wide_button,
 )
@@ -265,7 +266,6 @@ class HazardView:
         text, color = days_label(
             self.ui, state.days_left(clock.today()), state.is_overdue(clock.today())
         )
-        level = t("major") if rep.level == "major" else t("general")
         body: list[ft.Control] = [
             ft.Text(rep.title, size=18, weight=ft.FontWeight.BOLD),
             ft.Text(
@@ -275,7 +275,9 @@ class HazardView:
             ),
             ft.Row(
                 [
-                    ft.Text(f"{level} · {t('status_' + state.status)}", weight=ft.FontWeight.BOLD),
+                    ft.Text(
+                        level_status(self.ui, rep.level, state.status), weight=ft.FontWeight.BOLD
+                    ),
                     ft.Text(text, color=color),
                 ],
                 wrap=True,

@@ -15,7 +15,7 @@ from app.services.review import returned_to
 from app.services.visit import VisitError
 from app.store.drafts import list_drafts, load_draft
 from app.store.reference import enterprise
-from app.ui.components.common import TOUCH, appbar, hazard_tile, heading, sid
+from app.ui.components.common import TOUCH, appbar, hazard_tile, heading, level_status, sid
 from app.ui.components.nav import nav_bar
 from app.ui.components.sync_bar import SyncBar
 from app.ui.context import Ui
@@ -67,12 +67,16 @@ class HomeView:
         return out
 
     def _hazards(self) -> list[ft.Control]:
-        out: list[ft.Control] = []
-        for i, row in enumerate(hazard_rows(self.ui.account.db, clock.today())[:30]):
-            level = self.ui.t("major") if row.level == "major" else self.ui.t("general")
-            status = self.ui.t("status_" + row.status)
-            out.append(hazard_tile(self.ui, i, row, f"{row.enterprise_name} · {level} · {status}"))
-        return out
+        rows = hazard_rows(self.ui.account.db, clock.today())[:30]
+        return [
+            hazard_tile(
+                self.ui,
+                i,
+                row,
+                f"{row.enterprise_name} · {level_status(self.ui, row.level, row.status)}",
+            )
+            for i, row in enumerate(rows)
+        ]
 
     def correct(self, inspection_id: str) -> bool:
         """Start (or resume) the correction of a returned inspection and open it."""

@@ -49,6 +49,11 @@ def heading(text: str) -> ft.Text:
     return ft.Text(text, size=16, weight=ft.FontWeight.BOLD, color=ft.Colors.BLUE_GREY_800)
 
 
+def none_text(ui: Ui) -> ft.Text:
+    """暂无: what an empty list shows."""
+    return ft.Text(ui.t("none"), color=ft.Colors.GREY_600)
+
+
 def _tile_image(thumb: bytes | None, full: bytes | None, media_type: str | None) -> ft.Control:
     """A photo's tile picture: the thumbnail, else small full bytes (a signature), else an icon."""
     fit = ft.BoxFit.CONTAIN if media_type == "image/png" else ft.BoxFit.COVER
@@ -293,6 +298,20 @@ def submit_button(
     ui: Ui, identifier: str, on_click: Callable[..., Any], label: str | None = None
 ) -> ft.Row:
     return wide_button(identifier, label or ui.t("submit"), ft.Icons.SEND, on_click)
+
+
+def draft_tile(ui: Ui, index: int, label: str, updated_at: str, route: str | None) -> ft.Control:
+    """One draft in a list, with when it was last saved; taps continue it on ``route``."""
+    return sid(
+        f"draft-{index}",
+        ft.ListTile(
+            leading=ft.Icon(ft.Icons.EDIT_NOTE),
+            title=ft.Text(label),
+            subtitle=ft.Text(updated_at[:16].replace("T", " ")),
+            trailing=ft.Text(ui.t("resume"), color=ft.Colors.BLUE_700) if route else None,
+            on_click=(lambda _: ui.go(route)) if route else None,
+        ),
+    )
 
 
 def hazard_tile(ui: Ui, index: int, row: Any, subtitle: str) -> ft.Semantics:

@@ -8,7 +8,14 @@ from app.services import clock
 from app.services.overview import hazard_rows
 from app.services.rectify import DRAFT_KIND
 from app.store.drafts import list_drafts
-from app.ui.components.common import appbar, hazard_tile, heading, level_status, sid
+from app.ui.components.common import (
+    appbar,
+    draft_tile,
+    hazard_tile,
+    heading,
+    level_status,
+    none_text,
+)
 from app.ui.components.nav import nav_bar
 from app.ui.components.sync_bar import SyncBar
 from app.ui.context import Ui
@@ -37,34 +44,22 @@ class EnterpriseHomeView:
         return out
 
     def draft_tiles(self) -> list[ft.Control]:
-        out: list[ft.Control] = []
-        for i, d in enumerate(
-            d for d in list_drafts(self.ui.account.db) if d["kind"] == DRAFT_KIND
-        ):
-            out.append(
-                sid(
-                    f"draft-{i}",
-                    ft.ListTile(
-                        leading=ft.Icon(ft.Icons.EDIT_NOTE),
-                        title=ft.Text(self.ui.t("rectify_draft")),
-                        subtitle=ft.Text(d["updated_at"][:16].replace("T", " ")),
-                        trailing=ft.Text(self.ui.t("resume"), color=ft.Colors.BLUE_700),
-                        on_click=lambda _, r=f"/rectify/{d['id']}": self.ui.go(r),
-                    ),
-                )
-            )
-        return out
+        rows = [d for d in list_drafts(self.ui.account.db) if d["kind"] == DRAFT_KIND]
+        label = self.ui.t("rectify_draft")
+        return [
+            draft_tile(self.ui, i, label, d["updated_at"], f"/rectify/{d['id']}")
+            for i, d in enumerate(rows)
+        ]
 
     def build(self) -> ft.View:
         t = self.ui.t
         if self.ui.sync is not None:
             self.sync_bar.show(self.ui.sync.status())
-        none = ft.Text(t("none"), color=ft.Colors.GREY_600)
         drafts = self.draft_tiles()
         body: list[ft.Control] = [self.sync_bar.control]
         if drafts:
             body += [heading(t("my_drafts")), *drafts]
-        body += [heading(t("my_hazards")), *(self.hazard_tiles() or [none])]
+        body += [heading(t("my_hazards")), *(self.hazard_tiles() or [none_text(self.ui)])]
         return ft.View(
             route=self.route,
             appbar=appbar(self.ui, f"{t('app_title')} · {self.ui.account.user.name}"),

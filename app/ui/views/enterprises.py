@@ -14,6 +14,7 @@ from app.ui.components.common import (
     appbar,
     hazard_tile,
     heading,
+    none_text,
     sid,
     status_text,
     wide_button,
@@ -156,7 +157,7 @@ class EnterpriseView:
             for i, row in enumerate(hazards)
         ]
         if not hazards:
-            rows.append(ft.Text(t("none"), color=ft.Colors.GREY_600))
+            rows.append(none_text(self.ui))
         rows.append(heading(t("history")))
         history = inspections_of(self.ui.account.db, e.id)
         for i, h in enumerate(history[:20]):
@@ -184,7 +185,7 @@ class EnterpriseView:
                 )
             )
         if not history:
-            rows.append(ft.Text(t("none"), color=ft.Colors.GREY_600))
+            rows.append(none_text(self.ui))
         return ft.View(
             route=self.route,
             appbar=appbar(self.ui, e.name, back="/enterprises"),

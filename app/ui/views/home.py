@@ -15,7 +15,16 @@ from app.services.review import returned_to
 from app.services.visit import VisitError
 from app.store.drafts import list_drafts, load_draft
 from app.store.reference import enterprise
-from app.ui.components.common import TOUCH, appbar, hazard_tile, heading, level_status, sid
+from app.ui.components.common import (
+    TOUCH,
+    appbar,
+    draft_tile,
+    hazard_tile,
+    heading,
+    level_status,
+    none_text,
+    sid,
+)
 from app.ui.components.nav import nav_bar
 from app.ui.components.sync_bar import SyncBar
 from app.ui.context import Ui
@@ -38,8 +47,6 @@ class HomeView:
             e = enterprise(db, d["enterprise_id"]) if d["enterprise_id"] else None
             name = e.name if e else "?"
             kind = d["kind"]
-            route = DRAFT_ROUTES.get(kind)
-            target = route.format(d["id"]) if route else None
             if kind == "visit":
                 data = load_draft(db, d["id"]) or {}
                 key = "correction_draft" if data.get("supersedes") else "draft_of"
@@ -50,20 +57,9 @@ class HomeView:
                 label = f"{self.ui.t('recheck')} · {name}"
             else:  # a kind this screen does not know: listed, not opened
                 label = f"{kind} · {name}"
-            out.append(
-                sid(
-                    f"draft-{i}",
-                    ft.ListTile(
-                        leading=ft.Icon(ft.Icons.EDIT_NOTE),
-                        title=ft.Text(label),
-                        subtitle=ft.Text(d["updated_at"][:16].replace("T", " ")),
-                        trailing=ft.Text(self.ui.t("resume"), color=ft.Colors.BLUE_700)
-                        if target
-                        else None,
-                        on_click=(lambda _, r=target: self.ui.go(r)) if target else None,
-                    ),
-                )
-            )
+            route = DRAFT_ROUTES.get(kind)
+            target = route.format(d["id"]) if route else None
+            out.append(draft_tile(self.ui, i, label, d["updated_at"], target))
         return out
 
     def _hazards(self) -> list[ft.Control]:
@@ -159,7 +155,6 @@ class HomeView:
 
     def build(self) -> ft.View:
         t = self.ui.t
-        none = ft.Text(t("none"), color=ft.Colors.GREY_600)
         if self.ui.sync is not None:
             self.sync_bar.show(self.ui.sync.status())
         drafts, hazards, due = self._drafts(), self._hazards(), self._due()
@@ -168,11 +163,11 @@ class HomeView:
             self.sync_bar.control,
             *([heading(t("returned_inspections")), *returned] if returned else []),
             heading(t("my_drafts")),
-            *(drafts or [none]),
+            *(drafts or [none_text(self.ui)]),
             heading(t("open_hazards")),
-            *(hazards or [ft.Text(t("none"), color=ft.Colors.GREY_600)]),
+            *(hazards or [none_text(self.ui)]),
             heading(t("due")),
-            *(due or [ft.Text(t("none"), color=ft.Colors.GREY_600)]),
+            *(due or [none_text(self.ui)]),
         ]
         return ft.View(
             route=self.route,

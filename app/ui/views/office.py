@@ -22,7 +22,7 @@ from app.services.review import (
 )
 from app.services.visit import VisitError
 from app.ui.components.charts import month_chart, rate_chart
-from app.ui.components.common import TOUCH, heading, photo_tiles, sid
+from app.ui.components.common import TOUCH, heading, none_text, photo_tiles, sid
 from app.ui.components.nav import office_frame, role
 from app.ui.components.sync_bar import SyncBar
 from app.ui.context import Ui
@@ -85,7 +85,7 @@ class ReviewQueueView:
         body: list[ft.Control] = [
             self.sync_bar.control,
             heading(t("review_queue", n=len(self.entries))),
-            *(tiles or [ft.Text(t("none"), color=ft.Colors.GREY_600)]),
+            *(tiles or [none_text(self.ui)]),
         ]
         if len(self.entries) > QUEUE_PAGE:
             body.append(
@@ -650,7 +650,7 @@ class DashboardView:
     def _overdue_list(self) -> list[ft.Control]:
         t = self.ui.t
         if not self.overdue_majors:
-            return [ft.Text(t("none"), color=ft.Colors.GREY_600)]
+            return [none_text(self.ui)]
         return [
             sid(
                 f"overdue-major-{i}",

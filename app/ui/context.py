@@ -70,7 +70,8 @@ class Ui:
             self.sync = None
 
     def sync_soon(self) -> None:
-        """Something was queued: send it now in the background (it also goes by itself later)."""
+        """Sync now in the background: something was queued, or 同步 was tapped (it also runs
+        by itself later)."""
         if self.sync is not None and self.page is not None:
             self.page.run_thread(self.sync.sync_now)
 

@@ -41,6 +41,8 @@ class SyncBar:
             border_radius=8,
             bgcolor=ft.Colors.BLUE_50,
         )
+        if ui.sync is not None:  # the state now; the shell shows every change after
+            self.show(ui.sync.status())
 
     def show(self, status: SyncStatus) -> None:
         t = self.ui.t
@@ -76,7 +78,4 @@ class SyncBar:
         self.button.disabled = status.running
 
     def sync_now(self, _: Any = None) -> None:
-        if self.ui.sync is not None and self.ui.page is not None:
-            self.ui.page.run_thread(self.ui.sync.sync_now)
-        elif self.ui.sync is not None:
-            self.ui.sync.sync_now()
+        self.ui.sync_soon()

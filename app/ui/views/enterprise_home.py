@@ -53,8 +53,6 @@ class EnterpriseHomeView:
 
     def build(self) -> ft.View:
         t = self.ui.t
-        if self.ui.sync is not None:
-            self.sync_bar.show(self.ui.sync.status())
         drafts = self.draft_tiles()
         body: list[ft.Control] = [self.sync_bar.control]
         if drafts:

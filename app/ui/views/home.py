@@ -155,8 +155,6 @@ class HomeView:
 
     def build(self) -> ft.View:
         t = self.ui.t
-        if self.ui.sync is not None:
-            self.sync_bar.show(self.ui.sync.status())
         drafts, hazards, due = self._drafts(), self._hazards(), self._due()
         returned = self._returned()
         body = [

@@ -45,8 +45,6 @@ class ReviewQueueView:
 
     def build(self) -> ft.View:
         t = self.ui.t
-        if self.ui.sync is not None:
-            self.sync_bar.show(self.ui.sync.status())
         tiles: list[ft.Control] = []
         for i, e in enumerate(self.entries[:QUEUE_PAGE]):
             results = t(

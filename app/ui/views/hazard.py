@@ -29,16 +29,6 @@ from app.ui.context import Ui
 from domain.labels import CATEGORY_ZH as CATEGORIES
 from domain.lifecycle import TERMINAL, HazardStatus
 
-EVENT_NAMES = {
-    "reported": ("登记", "Reported"),
-    "rectified": ("整改完成", "Rectified"),
-    "rechecked": ("复查", "Re-checked"),
-    "deadline_extended": ("延期", "Deadline extended"),
-    "escalated": ("督办", "Escalated"),
-    "closed": ("销号", "Closed"),
-    "voided": ("作废", "Voided"),
-}
-
 
 class HazardView:
     def __init__(self, ui: Ui, id: str) -> None:
@@ -210,8 +200,7 @@ class HazardView:
     def _entry(self, i: int, entry: TimelineEntry, timeline: Timeline) -> list[ft.Control]:
         """One event: what, when; who (and on whose behalf), where, note, signer."""
         t = self.ui.t
-        zh, en = EVENT_NAMES[entry.type]
-        name = en if self.ui.lang == "en" else zh
+        name = t(f"event_{entry.type}")
         extra = ""
         if entry.type == "rechecked":
             extra = t("recheck_passed") if entry.event.passed else t("recheck_failed")  # type: ignore[union-attr]

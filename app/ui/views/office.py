@@ -325,35 +325,30 @@ class LedgerView:
             start = office_service.make_filter(**(query or {}))
         except office_service.FilterError as err:  # a bad link: say so, show everything
             ui.toast(str(err))
-        self.data = office_service.ledger(ui.account.db, LedgerFilter(), clock.today())
         self.sort_key: str | None = None
         self.ascending = True
 
         def choice(
-            label: str, value: str | None, options: list[tuple[str, str]], width: int
+            label: str, value: str | None, width: int, options: list[tuple[str, str]] | None = None
         ) -> ft.Dropdown:
             return ft.Dropdown(
                 label=t(label),
                 value=value or "",
                 width=width,
-                options=[
-                    ft.DropdownOption(key="", text=t("any")),
-                    *(ft.DropdownOption(key=k, text=v) for k, v in options),
-                ],
+                options=self._options(options or []),
                 on_select=self.apply,
             )
 
-        self.community = choice("filter_community", start.community_id, self.data.communities, 180)
-        self.grid = choice("filter_grid", start.grid_id, self.data.grids, 180)
-        self.sector = choice(
-            "filter_sector", start.sector, [(x, x) for x in self.data.sectors], 180
-        )
-        self.level = choice("filter_level", start.level, [(k, t(k)) for k in LEVELS], 150)
+        # the places and sectors to choose from come with the ledger, read below
+        self.community = choice("filter_community", start.community_id, 180)
+        self.grid = choice("filter_grid", start.grid_id, 180)
+        self.sector = choice("filter_sector", start.sector, 180)
+        self.level = choice("filter_level", start.level, 150, [(k, t(k)) for k in LEVELS])
         self.status = choice(
-            "filter_status", start.status, [(k, t(f"status_{k}")) for k in STATUSES], 170
+            "filter_status", start.status, 170, [(k, t(f"status_{k}")) for k in STATUSES]
         )
         self.source = choice(
-            "filter_source", start.source, [(k, t(f"source_{k}")) for k in SOURCES], 170
+            "filter_source", start.source, 170, [(k, t(f"source_{k}")) for k in SOURCES]
         )
         self.overdue = ft.Checkbox(
             label=t("filter_overdue"), value=bool(start.overdue), on_change=self.apply
@@ -373,8 +368,26 @@ class LedgerView:
         self.date_to = day("filter_date_to", start.date_to)
         self.counts = ft.Text("")
         self.more = ft.Text("", size=12, color=ft.Colors.GREY_700)
-        self.table = ft.DataTable(columns=[], rows=[])
-        self.apply()
+        self.table = ft.DataTable(
+            columns=[
+                ft.DataColumn(
+                    ft.Text(t(label)), on_sort=(lambda _, k=key: self.sort_by(k)) if key else None
+                )
+                for label, key in LEDGER_COLUMNS
+            ],
+            rows=[],
+        )
+        self.apply()  # the fields hold a filter already checked: this reads the ledger
+        self.community.options = self._options(self.data.communities)
+        self.grid.options = self._options(self.data.grids)
+        self.sector.options = self._options([(x, x) for x in self.data.sectors])
+
+    def _options(self, choices: list[tuple[str, str]]) -> list[ft.DropdownOption]:
+        """全部 (no filter), then the choices as (key, text)."""
+        return [
+            ft.DropdownOption(key="", text=self.ui.t("any")),
+            *(ft.DropdownOption(key=k, text=v) for k, v in choices),
+        ]
 
     def chosen(self) -> LedgerFilter:
         """The filter on screen; a date that does not parse is marked next to its field."""
@@ -436,13 +449,6 @@ class LedgerView:
         self.more.value = (
             t("ledger_more", shown=len(shown), total=len(rows)) if len(rows) > len(shown) else ""
         )
-        self.table.columns = [
-            ft.DataColumn(
-                ft.Text(t(label)),
-                on_sort=(lambda _, k=key: self.sort_by(k)) if key else None,
-            )
-            for label, key in LEDGER_COLUMNS
-        ]
         keys = [key for _, key in LEDGER_COLUMNS]
         self.table.sort_column_index = keys.index(self.sort_key) if self.sort_key else None
         self.table.sort_ascending = self.ascending

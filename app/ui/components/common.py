@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import flet as ft
 
 from app.media.photos import PhotoError
-from app.services.photo_fetch import PhotoFetchError, fetch_photo_async, local_photo
+from app.services.photo_fetch import LocalPhoto, PhotoFetchError, fetch_photo_async, local_photo
 from app.store.blobs import thumbnail
 from app.ui.context import Ui
 
@@ -139,18 +139,18 @@ class PhotoTiles:
         return local_photo(self.ui.account, sha).present
 
     def _draw(self, sha: str) -> None:
+        local = local_photo(self.ui.account, sha)
         for box, s in zip(self.boxes, self.shas, strict=True):
             if s == sha:
-                box.content = self._content(sha)
-                box.bgcolor = None if self.present(sha) else ft.Colors.GREY_200
+                box.content = self._content(sha, local)
+                box.bgcolor = None if local.present else ft.Colors.GREY_200
 
-    def _content(self, sha: str) -> ft.Control:
+    def _content(self, sha: str, local: LocalPhoto) -> ft.Control:
         t = self.ui.t
         if sha in self.busy:
             return _tile_note(
                 ft.ProgressRing(width=24, height=24, stroke_width=3), t("photo_downloading")
             )
-        local = local_photo(self.ui.account, sha)
         if local.present:
             full = None
             if local.thumbnail is None and self.ui.account.files.size(sha) <= SMALL_FULL:

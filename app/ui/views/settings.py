@@ -21,8 +21,7 @@ class SettingsView:
 
     def set_lang(self, lang: str) -> None:
         self.ui.session.set_lang(lang)
-        self.ui.go("/settings")
-        self.ui.rebuild()
+        self.ui.rebuild()  # this screen, in the new language
 
     def sign_out(self, _: Any = None, force: bool = False) -> bool:
         try:

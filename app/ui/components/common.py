@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import flet as ft
 
 from app.media.photos import PhotoError
+from app.services import documents
 from app.services.photo_fetch import LocalPhoto, PhotoFetchError, fetch_photo_async, local_photo
 from app.store.blobs import thumbnail
 from app.ui.context import Ui
@@ -312,6 +313,17 @@ def draft_tile(ui: Ui, index: int, label: str, updated_at: str, route: str | Non
             on_click=(lambda _: ui.go(route)) if route else None,
         ),
     )
+
+
+def export_notice(ui: Ui, inspection_id: str) -> bool:
+    """隐患整改通知书 of one inspection, made on the device (offline), offered to save or share."""
+    try:
+        doc = documents.notice(ui.account, inspection_id)
+    except documents.DocumentError as err:
+        ui.toast(str(err))
+        return False
+    ui.offer_file(doc.name, doc.data)
+    return True
 
 
 def hazard_tile(ui: Ui, index: int, row: Any, subtitle: str) -> ft.Semantics:

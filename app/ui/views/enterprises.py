@@ -6,12 +6,13 @@ from typing import Any
 
 import flet as ft
 
-from app.services import clock, documents
+from app.services import clock
 from app.services.overview import hazard_rows, inspections_of
 from app.services.visit import VisitError, VisitService, all_templates, suggest_template
 from app.store.reference import enterprise, search_enterprises
 from app.ui.components.common import (
     appbar,
+    export_notice,
     hazard_tile,
     heading,
     none_text,
@@ -114,14 +115,7 @@ class EnterpriseView:
         return draft_id
 
     def export_notice(self, inspection_id: str) -> bool:
-        """隐患整改通知书 of one visit, made on the device (offline), offered to save or share."""
-        try:
-            doc = documents.notice(self.ui.account, inspection_id)
-        except documents.DocumentError as err:
-            self.ui.toast(str(err))
-            return False
-        self.ui.offer_file(doc.name, doc.data)
-        return True
+        return export_notice(self.ui, inspection_id)
 
     def build(self) -> ft.View:
         t, e = self.ui.t, self.enterprise

@@ -22,7 +22,7 @@ from app.services.review import (
 )
 from app.services.visit import VisitError
 from app.ui.components.charts import month_chart, rate_chart
-from app.ui.components.common import TOUCH, heading, none_text, photo_tiles, sid
+from app.ui.components.common import TOUCH, export_notice, heading, none_text, photo_tiles, sid
 from app.ui.components.nav import office_frame, role
 from app.ui.components.sync_bar import SyncBar
 from app.ui.context import Ui
@@ -139,13 +139,8 @@ class ReviewView:
     def send_back(self, _: Any = None) -> bool:
         return self.decide("returned")
 
-    def export_notice(self, _: Any = None) -> None:
-        try:
-            doc = documents.notice(self.ui.account, self.inspection_id)
-        except documents.DocumentError as err:
-            self.ui.toast(str(err))
-            return
-        self.ui.offer_file(doc.name, doc.data)
+    def export_notice(self, _: Any = None) -> bool:
+        return export_notice(self.ui, self.inspection_id)
 
     def build(self) -> ft.View:
         t, d = self.ui.t, self.detail

@@ -76,6 +76,8 @@ def resolve(route: str) -> tuple[Any, dict[str, str]] | None:
 class PageUi(Ui):
     """The shell's side of the Ui: reacts to signing in and out, rebuilds the current screen."""
 
+    current: Any = None  # the screen shown (its sync bar, if it has one, follows the sync)
+
     def on_signed_in(self) -> None:
         self.start_sync()
         self.go("/")
@@ -100,8 +102,7 @@ class PageUi(Ui):
         self.sync.start()
 
     def _sync_status(self, status: SyncStatus) -> None:
-        view = getattr(self, "current", None)
-        bar = getattr(view, "sync_bar", None)
+        bar = getattr(self.current, "sync_bar", None)
         if bar is not None and self.page is not None:
             bar.show(status)
             if (
@@ -141,7 +142,7 @@ def show(ui: PageUi, route: str) -> None:
         ui.toast(str(err))
         ui.go("/")
         return
-    ui.current = screen  # type: ignore[attr-defined]
+    ui.current = screen
     page.views.clear()
     page.views.append(view)
     page.update()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import flet as ft
@@ -12,7 +13,9 @@ PAD_WIDTH, PAD_HEIGHT = 320, 160
 
 
 class SignaturePad:
-    def __init__(self, identifier: str, clear_label: str, on_change: Any = None) -> None:
+    def __init__(
+        self, identifier: str, clear_label: str, on_change: Callable[[], None] | None = None
+    ) -> None:
         self.strokes: list[list[Point]] = []
         self.on_change = on_change
         self.canvas = cv.Canvas(shapes=[], width=PAD_WIDTH, height=PAD_HEIGHT)
@@ -73,7 +76,7 @@ class SignaturePad:
             stroke_join=ft.StrokeJoin.ROUND,
             color=ft.Colors.BLACK,
         )
-        shapes = []
+        shapes: list[cv.Shape] = []
         for stroke in self.strokes:
             if len(stroke) < 2:
                 continue

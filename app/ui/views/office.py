@@ -20,6 +20,7 @@ from app.services.review import (
     inspection_detail,
     review_queue,
 )
+from app.services.timeline import location_text
 from app.services.visit import VisitError
 from app.ui.components.charts import month_chart, rate_chart
 from app.ui.components.common import TOUCH, export_notice, heading, none_text, photo_tiles, sid
@@ -142,16 +143,23 @@ class ReviewView:
     def export_notice(self, _: Any = None) -> bool:
         return export_notice(self.ui, self.inspection_id)
 
+    def _link(self, identifier: str, text: str, inspection_id: str) -> ft.Control:
+        """The inspection this one corrects, or one that corrects it: taps open its review."""
+        return sid(
+            identifier,
+            ft.Container(
+                ft.Text(text, color=ft.Colors.ORANGE_900, weight=ft.FontWeight.BOLD),
+                on_click=lambda _: self.ui.go(f"/office/review/{inspection_id}"),
+            ),
+        )
+
     def build(self) -> ft.View:
         t, d = self.ui.t, self.detail
         rec = d.inspection
         result_names = {"pass": t("pass"), "fail": t("fail"), "na": t("na")}
-        if rec.location is not None:
-            where = f"{rec.location.lat:.5f}, {rec.location.lon:.5f}"
-            if rec.location.accuracy_m is not None:
-                where += f" ±{rec.location.accuracy_m:.0f}m"
-        else:
-            where = t("no_location_denied" if rec.location_status == "denied" else "no_location")
+        where = location_text(rec.location) or t(
+            "no_location_denied" if rec.location_status == "denied" else "no_location"
+        )
         body: list[ft.Control] = [
             ft.Text(d.enterprise_name, size=18, weight=ft.FontWeight.BOLD),
             ft.Text(
@@ -173,32 +181,14 @@ class ReviewView:
         ]
         if d.supersedes is not None:
             body.append(
-                sid(
-                    "review-supersedes",
-                    ft.Container(
-                        ft.Text(
-                            t("correction_of", ref=d.supersedes.label),
-                            color=ft.Colors.ORANGE_900,
-                            weight=ft.FontWeight.BOLD,
-                        ),
-                        on_click=lambda _, r=d.supersedes.id: self.ui.go(f"/office/review/{r}"),
-                    ),
+                self._link(
+                    "review-supersedes", t("correction_of", ref=d.supersedes.label), d.supersedes.id
                 )
             )
-        for i, later in enumerate(d.superseded_by):
-            body.append(
-                sid(
-                    f"review-superseded-by-{i}",
-                    ft.Container(
-                        ft.Text(
-                            t("superseded_by", ref=later.label),
-                            color=ft.Colors.ORANGE_900,
-                            weight=ft.FontWeight.BOLD,
-                        ),
-                        on_click=lambda _, r=later.id: self.ui.go(f"/office/review/{r}"),
-                    ),
-                )
-            )
+        body += [
+            self._link(f"review-superseded-by-{i}", t("superseded_by", ref=later.label), later.id)
+            for i, later in enumerate(d.superseded_by)
+        ]
         if rec.summary:
             body.append(ft.Text(f"{t('summary')}：{rec.summary}"))
         body.append(heading(t("items")))

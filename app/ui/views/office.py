@@ -28,6 +28,8 @@ from app.ui.components.nav import office_frame, role
 from app.ui.components.sync_bar import SyncBar
 from app.ui.context import Ui
 from domain.ledger import LedgerFilter
+from domain.lifecycle import HazardStatus
+from domain.records import HazardLevel, HazardSource
 
 QUEUE_PAGE = 100  # newest first; a long backlog is worked from the top
 
@@ -278,9 +280,9 @@ class ReviewView:
         return office_frame(self.ui, self.route, t("review"), body, 0, back="/office/reviews")
 
 
-LEVELS = ("general", "major")
-STATUSES = ("open", "rectified", "closed", "voided")
-SOURCES = ("grid_patrol", "supervision", "complaint", "self_check", "other")
+LEVELS = [x.value for x in HazardLevel]
+STATUSES = [x.value for x in HazardStatus]
+SOURCES = [x.value for x in HazardSource]
 # (column text key, sort key or None)
 LEDGER_COLUMNS = (
     ("col_number", "number"),

@@ -14,7 +14,7 @@ import flet as ft
 from app.services.session import DeviceSession
 from app.services.syncing import SyncController, SyncStatus
 from app.services.visit import VisitError
-from app.ui.components.nav import OFFICE_ROLES
+from app.ui.components.nav import OFFICE_ROLES, role
 from app.ui.context import Ui
 from app.ui.views.enterprise_home import EnterpriseHomeView
 from app.ui.views.enterprises import EnterprisesView, EnterpriseView
@@ -64,9 +64,8 @@ def home_screen(role: str) -> Any:
 
 def resolve(route: str) -> tuple[Any, dict[str, str]] | None:
     """The screen class and route parameters for a path, or None."""
-    path = route.split("?", 1)[0] or "/"
+    tr = ft.TemplateRoute(route.split("?", 1)[0] or "/")
     for pattern, view in ROUTES:
-        tr = ft.TemplateRoute(path)
         if tr.match(pattern):
             names = [p[1:] for p in pattern.split("/") if p.startswith(":")]
             return view, {n: getattr(tr, n) for n in names}
@@ -132,7 +131,7 @@ def show(ui: PageUi, route: str) -> None:
         return
     view_cls, params = found
     if view_cls is HomeView:
-        view_cls = home_screen(str(ui.account.user.role))
+        view_cls = home_screen(role(ui))
     if getattr(view_cls, "takes_query", False):  # e.g. the ledger opened from the dashboard
         params = {**params, "query": dict(parse_qsl(route.partition("?")[2]))}
     try:

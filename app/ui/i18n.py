@@ -108,6 +108,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "deadline": ("整改期限", "Deadline"),
     "deadline_immediately": ("立即", "Now"),
     "deadline_days": ("{n} 天", "{n} days"),
+    "deadline_on_date": ("指定日期", "Date"),
     "deadline_date": ("指定日期（YYYY-MM-DD）", "Date (YYYY-MM-DD)"),
     "funds": ("整改资金（元）", "Funds (yuan)"),
     "interim": ("临时管控措施/预案", "Interim measures"),

@@ -95,7 +95,7 @@ class HazardFormView:
                     )
                     for d in DEADLINE_PRESETS
                 ]
-                + [ft.Radio(value="date", label=t("deadline_date")[:4])],
+                + [ft.Radio(value="date", label=t("deadline_on_date"))],
                 wrap=True,
             ),
         )

@@ -143,7 +143,7 @@ class HazardView:
     def _actions(self, status: str | None, escalation: str | None = None) -> list[ft.Control]:
         t, who = self.ui.t, role(self.ui)
         out: list[ft.Control] = []
-        if who == "enterprise" and status == HazardStatus.open:
+        if who == "enterprise" and RectifyService(self.ui.account).may_start(self.hazard_id):
             out.append(wide_button("start-rectify", t("rectify"), ft.Icons.TASK_ALT, self.rectify))
         if who == "office":  # admin works from the server shell and pushes nothing
             out += self._office_actions(status, escalation)

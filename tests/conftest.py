@@ -15,9 +15,8 @@ def server(tmp_path: Path) -> Iterator[ServerProcess]:
     """A real server process on a free loopback port, with the test organisation loaded."""
     data = tmp_path / "server"
     prepare(data)
-    proc = ServerProcess(data).start()
-    yield proc
-    proc.stop()
+    with ServerProcess(data).start() as proc:
+        yield proc
 
 
 @pytest.fixture

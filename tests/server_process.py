@@ -11,6 +11,8 @@ import sys
 import time
 from abc import ABC, abstractmethod
 from pathlib import Path
+from types import TracebackType
+from typing import Self
 
 import requests
 
@@ -22,9 +24,13 @@ def free_port() -> int:
 
 
 class LoopbackProcess(ABC):
-    """A child process serving HTTP on a loopback port; up once ``probe_url`` answers."""
+    """A child process serving HTTP on a loopback port; up once ``probe_url`` answers.
+
+    ``with proc.start():`` stops it when the block ends.
+    """
 
     name = "process"
+    start_timeout = 60.0  # seconds
 
     def __init__(self, port: int | None, log_path: Path) -> None:
         self.port = port or free_port()
@@ -35,19 +41,23 @@ class LoopbackProcess(ABC):
     def command(self) -> list[str]:
         """The command line that starts this kind of process."""
 
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
     def environment(self) -> dict[str, str]:
         return dict(os.environ)
 
     def probe_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
+        return f"{self.url}/"
 
-    def start(self, timeout: float = 60.0) -> LoopbackProcess:
+    def start(self, timeout: float | None = None) -> Self:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
             self.command(), env=self.environment(), stdout=log, stderr=subprocess.STDOUT
         )
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + (timeout or self.start_timeout)
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 tail = self.log_path.read_text(errors="replace")[-2000:]
@@ -76,18 +86,26 @@ class LoopbackProcess(ABC):
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
 
 class ServerProcess(LoopbackProcess):
     name = "server"
+    start_timeout = 20.0
 
     def __init__(self, data_dir: Path, port: int | None = None, **env: str) -> None:
         super().__init__(port, data_dir / "server.log")
         self.data_dir = data_dir
         self.env = env
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     def probe_url(self) -> str:
         return f"{self.url}/api/v1/health"
@@ -116,7 +134,3 @@ class ServerProcess(LoopbackProcess):
             "--log-level",
             "warning",
         ]
-
-    def start(self, timeout: float = 20.0) -> ServerProcess:
-        super().start(timeout)
-        return self

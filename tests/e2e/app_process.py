@@ -17,10 +17,6 @@ class AppProcess(LoopbackProcess):
         self.data_dir = data_dir
         self.server_url = server_url
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
     def environment(self) -> dict[str, str]:
         env = {**os.environ, "GRIDCHECK_SYNC_INTERVAL": "1"}
         env.pop("DISPLAY", None)
@@ -40,7 +36,3 @@ class AppProcess(LoopbackProcess):
             "--data",
             str(self.data_dir),
         ]
-
-    def start(self, timeout: float = 60.0) -> AppProcess:
-        super().start(timeout)
-        return self

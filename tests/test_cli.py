@@ -31,15 +31,24 @@ def cli(*args: str, data: Path, input_text: str | None = None) -> subprocess.Com
     )
 
 
+def create_user(
+    username: str, name: str, role: str, password: str, *, data: Path
+) -> subprocess.CompletedProcess[str]:
+    return cli(
+        "create-user",
+        *("--username", username, "--name", name, "--role", role, "--password", password),
+        data=data,
+    )
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory):
     data = tmp_path_factory.mktemp("demo") / "server"
     seeded = cli("seed-demo", data=data)
     assert seeded.returncode == 0, seeded.stderr
     assert "gridcheck-demo" in seeded.stdout and "inspector1" in seeded.stdout
-    proc = ServerProcess(data).start()
-    yield proc, seeded
-    proc.stop()
+    with ServerProcess(data).start() as proc:
+        yield proc, seeded
 
 
 def test_seed_demo_then_serve_then_inspector_pulls_its_grids(demo) -> None:
@@ -111,48 +120,12 @@ def test_create_user_and_load_templates(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert cli("load-templates", data=data).returncode == 0  # publishing the same again is fine
     assert server_rows(data, "SELECT COUNT(*) FROM templates")[0][0] == 7
-    short = cli(
-        "create-user",
-        "--username",
-        "office2",
-        "--name",
-        "李四",
-        "--role",
-        "office",
-        "--password",
-        "short",
-        data=data,
-    )
+    short = create_user("office2", "李四", "office", "short", data=data)
     assert short.returncode == 1 and "密码至少" in short.stderr
-    made = cli(
-        "create-user",
-        "--username",
-        "office2",
-        "--name",
-        "李四",
-        "--role",
-        "office",
-        "--password",
-        "long-enough-1",
-        data=data,
-    )
+    made = create_user("office2", "李四", "office", "long-enough-1", data=data)
     assert made.returncode == 0, made.stderr
-    inspector = cli(
-        "create-user",
-        "--username",
-        "insp9",
-        "--name",
-        "赵九",
-        "--role",
-        "inspector",
-        "--password",
-        "long-enough-1",
-        data=data,
-    )
+    inspector = create_user("insp9", "赵九", "inspector", "long-enough-1", data=data)
     assert inspector.returncode == 1 and "网格" in inspector.stderr
-    proc = ServerProcess(data).start()
-    try:
+    with ServerProcess(data).start() as proc:
         assert Api(proc.url).login("office2", "long-enough-1").status_code == 200
         assert error_code(Api(proc.url).login("insp9", "long-enough-1")) == "bad_credentials"
-    finally:
-        proc.stop()

@@ -14,8 +14,8 @@ rule before validation::
     insp = inspection(refused=True)
     bad = inspection_data(items=[item("GEN-1-01"), item("GEN-1-01")])  # validate it yourself
 
-Times are aware datetimes at +08:00 (``when``); ids are UUIDv7 strings (``uid``); blobs are fake
-but well-formed sha256 digests (``fake_sha``).
+Times are aware datetimes at +08:00 (``when``, ``cst``); ids are UUIDv7 strings (``uid``); blobs
+are fake but well-formed sha256 digests (``fake_sha``).
 """
 
 from __future__ import annotations
@@ -67,6 +67,11 @@ EVENT_AUTHOR = {
 def when(days: float = 0, hours: float = 0, minutes: float = 0) -> dt.datetime:
     """``T0`` plus an offset: an aware datetime at +08:00."""
     return T0 + dt.timedelta(days=days, hours=hours, minutes=minutes)
+
+
+def cst(y: int, m: int, d: int, hour: int = 9) -> dt.datetime:
+    """That day at ``hour`` o'clock in Asia/Shanghai (+08:00)."""
+    return dt.datetime(y, m, d, hour, tzinfo=CST)
 
 
 def uid(n: int | None = None) -> str:

@@ -26,6 +26,7 @@ from domain.records import Inspection
 from domain.reference import Community, Enterprise, Grid, Role, UserPublic
 from domain.report_data import ReportData
 from tests import domain_factories as f
+from tests.domain_factories import cst
 from tests.org import uscc
 
 TODAY = dt.date(2025, 6, 15)
@@ -71,10 +72,6 @@ USERS = [
     UserPublic(id=f.OFFICE, username=f.OFFICE, name="安办陈主任", role=Role.office),
     UserPublic(id=f.ENTERPRISE_USER, username=f.ENTERPRISE_USER, name="王五", role=Role.enterprise),
 ]
-
-
-def cst(y: int, m: int, d: int, hour: int = 9) -> dt.datetime:
-    return dt.datetime(y, m, d, hour, 0, tzinfo=f.CST)
 
 
 def _inspection(n: int, enterprise: str, start: dt.datetime, **kw: Any) -> Inspection:

@@ -30,6 +30,7 @@ from domain.statistics import Summary
 from tests import domain_factories as f
 from tests.api import Api, error_code
 from tests.devices import Device, device
+from tests.domain_factories import cst
 from tests.org import prepare
 from tests.pdf_text import text_of
 from tests.server_db import server_rows
@@ -38,10 +39,6 @@ from tests.server_process import ServerProcess
 pytestmark = pytest.mark.slow
 
 FORMULA_TITLE = "=1+2 配电箱未接地"
-
-
-def cst(y: int, m: int, d: int, hour: int = 9) -> dt.datetime:
-    return dt.datetime(y, m, d, hour, tzinfo=f.CST)
 
 
 @dataclass

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from app.services.visit import VisitService
 from tests import domain_factories as f
 from tests.devices import camera_jpeg
-from tests.role_devices import STROKES
+from tests.role_devices import STROKES, answer_all, device_ui, sync
 from tests.ui_double import RecordingUi
 
 WHERE = {"lat": 31.23, "lon": 121.47, "accuracy_m": 9.0}
@@ -27,12 +28,7 @@ def report_with_photos(ui: RecordingUi, seed: int = 11, title: str = "配电箱�
     service = VisitService(ui.account)
     draft_id = service.start(f.ENTERPRISE)
     service.set_location(draft_id, WHERE, "ok")
-    first = None
-    for s in service.template(service.load(draft_id)).sections:
-        for item in s.items:
-            service.set_result(draft_id, item.code, "pass")
-            first = first or item.code
-    assert first is not None
+    first = answer_all(service, draft_id)[0]
     item_photo = service.add_item_photo(draft_id, first, camera_jpeg(seed))
     key = service.add_hazard(draft_id)
     service.update_hazard(
@@ -59,3 +55,11 @@ def report_with_photos(ui: RecordingUi, seed: int = 11, title: str = "配电箱�
         item_photo=item_photo,
         inspector_signature=sig.png_sha256,
     )
+
+
+def inspector_reported(root: Path, server_url: str) -> tuple[RecordingUi, Reported]:
+    """The inspector's device reports a visit with photos (``report_with_photos``) and syncs."""
+    inspector = device_ui(root, server_url, f.INSPECTOR, seed=1)
+    visit = report_with_photos(inspector)
+    sync(inspector)
+    return inspector, visit

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,8 @@ from app.services.rectify import RectifyService
 from app.services.session import DeviceSession
 from app.services.syncing import SyncController
 from app.services.visit import VisitService
-from domain.records import AnyRecord, Rechecked, Rectified
+from app.ui.components.signature_pad import SignaturePad
+from domain.records import Rechecked, Rectified, Reported
 from tests import domain_factories as f
 from tests.devices import camera_jpeg
 from tests.org import PASSWORD
@@ -38,30 +40,48 @@ def sync(ui: RecordingUi) -> None:
     assert report is not None and report.ok, report and report.error
 
 
-def report_hazard(ui: RecordingUi, level: str = "general", title: str = "灭火器过期") -> str:
-    """The inspector visits ent-1, records one hazard with a deadline, signs, submits; the
-    inspection's id and the hazard's id come back as ``inspection_id:hazard_id``."""
+def answer_all(service: VisitService, draft_id: str, result: str = "pass") -> list[str]:
+    """Every checklist item of the draft answered ``result``; the item codes, in order."""
+    codes = [i.code for s in service.template(service.load(draft_id)).sections for i in s.items]
+    for code in codes:
+        service.set_result(draft_id, code, result)
+    return codes
+
+
+def report_hazard(
+    ui: RecordingUi, level: str = "general", title: str = "灭火器过期", **hazard: Any
+) -> tuple[str, str]:
+    """The inspector visits ent-1, records one hazard (with a 7-day deadline unless ``hazard``
+    says otherwise), signs, submits; returns the inspection's id and the hazard's id."""
     service = VisitService(ui.account)
     draft_id = service.start(f.ENTERPRISE)
-    for s in service.template(service.load(draft_id)).sections:
-        for item in s.items:
-            service.set_result(draft_id, item.code, "pass")
+    answer_all(service, draft_id)
     key = service.add_hazard(draft_id)
-    service.update_hazard(
-        draft_id,
-        key,
-        title=title,
-        place="前台",
-        measures="更换灭火器",
-        handling="deadline",
-        level=level,
-        interim_measures="设置警示，专人看护",
-        deadline_days=7,
-    )
+    fields: dict[str, Any] = {
+        "title": title,
+        "place": "前台",
+        "measures": "更换灭火器",
+        "handling": "deadline",
+        "level": level,
+        "interim_measures": "设置警示，专人看护",
+        "deadline_days": 7,
+    }
+    service.update_hazard(draft_id, key, **(fields | hazard))
     service.sign_inspector(draft_id, STROKES)
     service.sign_enterprise(draft_id, "王五", "", STROKES)
-    records: list[AnyRecord] = service.submit(draft_id)
-    return f"{records[0].id}:{records[1].hazard_id}"  # type: ignore[union-attr]
+    inspection, reported = service.submit(draft_id)
+    assert isinstance(reported, Reported)
+    return inspection.id, reported.hazard_id
+
+
+def phone_reports_hazard(root: Path, server_url: str, **hazard: Any) -> str:
+    """The inspector's own phone reports a hazard (``report_hazard``), syncs and is put away;
+    the hazard's id comes back."""
+    inspector = device_ui(root, server_url, f.INSPECTOR)
+    _, hazard_id = report_hazard(inspector, **hazard)
+    sync(inspector)
+    inspector.account.close()
+    return hazard_id
 
 
 class Pan:
@@ -69,11 +89,12 @@ class Pan:
         self.local_position = type("P", (), {"x": x, "y": y})()
 
 
-def draw(pad: object, shift: float = 0.0) -> None:
+def draw(pad: SignaturePad, shift: float = 0.0) -> None:
+    """Sign ``STROKES`` on a pad as a finger would (``shift``: lower, for a second signer)."""
     x0, y0 = STROKES[0][0]
-    pad.pan_start(Pan(x0, y0 + shift))  # type: ignore[attr-defined]
+    pad.pan_start(Pan(x0, y0 + shift))
     for x, y in STROKES[0][1:]:
-        pad.pan_update(Pan(x, y + shift))  # type: ignore[attr-defined]
+        pad.pan_update(Pan(x, y + shift))
 
 
 def walk(control: object) -> list[object]:
@@ -101,6 +122,11 @@ def walk(control: object) -> list[object]:
 
 def identifiers(control: object) -> set[str]:
     return {i for c in walk(control) if isinstance(i := getattr(c, "identifier", None), str)}
+
+
+def texts(control: object) -> list[str]:
+    """Every string ``value`` under ``control``: labels and what fields hold."""
+    return [str(v) for c in walk(control) if isinstance(v := getattr(c, "value", None), str)]
 
 
 @contextmanager

@@ -128,7 +128,7 @@ def test_a_recheck_sorts_after_the_rectification_it_answers(
     that would sort first), or on a device whose clock is minutes behind the enterprise's,
     still folds after it: the inspector answered what the device showed."""
     inspector = device_ui(tmp_path, server.url, f.INSPECTOR, seed=1)
-    _, hazard_id = report_hazard(inspector).split(":")
+    _, hazard_id = report_hazard(inspector)
     sync(inspector)
     enterprise = device_ui(tmp_path, server.url, f.ENTERPRISE_USER, seed=2)
     reported = hazard_state(enterprise.account.db, hazard_id).reported
@@ -238,9 +238,7 @@ def test_concurrent_offline_actions_converge_everywhere(
         OFFICE: device_ui(tmp_path, server.url, f.OFFICE, seed=3),
         ENTERPRISE: device_ui(tmp_path, server.url, f.ENTERPRISE_USER, seed=4),
     }
-    _, hazard_id = report_hazard(devices[INSP_1], level="major", title="液化气钢瓶无防倾倒").split(
-        ":"
-    )
+    _, hazard_id = report_hazard(devices[INSP_1], level="major", title="液化气钢瓶无防倾倒")
     sync_clean(devices[INSP_1])
     for name in (INSP_2, OFFICE, ENTERPRISE):
         sync_clean(devices[name])

@@ -23,12 +23,12 @@ from app.ui.views.visit import VisitView
 from domain.records import Inspection
 from tests import domain_factories as f
 from tests.api import Api
-from tests.role_devices import STROKES, device_ui, identifiers, sync, walk
+from tests.photo_visits import WHERE
+from tests.role_devices import STROKES, answer_all, device_ui, identifiers, sync, walk
 from tests.server_db import server_rows
 from tests.ui_double import RecordingUi
 
 COMMENT = "企业签字人职务未填写，第二项结果有误，请更正"
-WHERE = {"lat": 31.23, "lon": 121.47, "accuracy_m": 9.0}
 
 
 def inspect(ui: RecordingUi) -> dict[str, Any]:
@@ -36,10 +36,8 @@ def inspect(ui: RecordingUi) -> dict[str, Any]:
     pass; located, summarised, signed by both; submitted. What a test needs comes back."""
     service = VisitService(ui.account)
     draft = service.start(f.ENTERPRISE)
-    codes = [i.code for s in service.template(service.load(draft)).sections for i in s.items]
     service.set_location(draft, WHERE, "ok")
-    for code in codes:
-        service.set_result(draft, code, "pass")
+    codes = answer_all(service, draft)
     service.set_result(draft, codes[0], "fail")
     service.set_note(draft, codes[0], "灭火器压力不足")
     assert ui.photo is not None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from app.services.recheck import RecheckService
 from app.services.rectify import RectifyService
 from app.services.visit import VisitError
 from app.store.records import hazard_events, hazard_state
@@ -15,7 +14,15 @@ from app.ui.views.enterprise_home import EnterpriseHomeView
 from app.ui.views.hazard import HazardView
 from app.ui.views.rectify import RectifyView
 from tests import domain_factories as f
-from tests.role_devices import STROKES, device_ui, draw, report_hazard, sync, walk
+from tests.role_devices import (
+    device_ui,
+    draw,
+    identifiers,
+    recheck,
+    report_hazard,
+    sync,
+    walk,
+)
 from tests.server_db import server_rows
 from tests.ui_double import RecordingUi
 
@@ -23,7 +30,7 @@ from tests.ui_double import RecordingUi
 def rectify_through_screens(ui: RecordingUi, hazard_id: str) -> None:
     page = HazardView(ui, id=hazard_id)
     view = page.build()
-    ids = {c.identifier for c in walk(view) if hasattr(c, "identifier")}
+    ids = identifiers(view)
     assert "start-rectify" in ids and "start-recheck" not in ids
     draft = page.rectify()
     assert draft and ui.routes[-1] == f"/rectify/{draft}"
@@ -52,7 +59,7 @@ def rectify_through_screens(ui: RecordingUi, hazard_id: str) -> None:
 
 def test_the_general_hazard_loop_across_three_devices(tmp_path: Path, server) -> None:
     inspector = device_ui(tmp_path, server.url, f.INSPECTOR, seed=1)
-    _, hazard_id = report_hazard(inspector).split(":")
+    _, hazard_id = report_hazard(inspector)
     sync(inspector)
 
     enterprise = device_ui(tmp_path, server.url, f.ENTERPRISE_USER, seed=2)
@@ -91,11 +98,7 @@ def test_the_general_hazard_loop_across_three_devices(tmp_path: Path, server) ->
 
     sync(inspector)
     assert hazard_state(inspector.account.db, hazard_id).status == "rectified"
-    recheck = RecheckService(inspector.account)
-    draft = recheck.start(hazard_id)
-    recheck.set_result(draft, True, "已复查")
-    recheck.sign(draft, STROKES)
-    recheck.submit(draft)
+    recheck(inspector, hazard_id, passed=True, note="已复查")
     sync(inspector)
     sync(enterprise)
     for ui in (inspector, enterprise):
@@ -104,23 +107,18 @@ def test_the_general_hazard_loop_across_three_devices(tmp_path: Path, server) ->
     view = HazardView(enterprise, id=hazard_id).build()
     texts = [getattr(c, "value", "") for c in walk(view)]
     assert any("复查 复查合格" in str(x) for x in texts)
-    ids = {getattr(c, "identifier", None) for c in walk(view)}
-    assert "start-rectify" not in ids
+    assert "start-rectify" not in identifiers(view)
 
 
 def test_a_failed_recheck_sends_it_back_to_open(tmp_path: Path, server) -> None:
     inspector = device_ui(tmp_path, server.url, f.INSPECTOR, seed=3)
-    _, hazard_id = report_hazard(inspector).split(":")
+    _, hazard_id = report_hazard(inspector)
     sync(inspector)
     enterprise = device_ui(tmp_path, server.url, f.ENTERPRISE_USER, seed=4)
     rectify_through_screens(enterprise, hazard_id)
     sync(enterprise)
     sync(inspector)
-    recheck = RecheckService(inspector.account)
-    draft = recheck.start(hazard_id)
-    recheck.set_result(draft, False, "灭火器仍未更换")
-    recheck.sign(draft, STROKES)
-    recheck.submit(draft)
+    recheck(inspector, hazard_id, passed=False, note="灭火器仍未更换")
     sync(inspector)
     sync(enterprise)
     assert hazard_state(enterprise.account.db, hazard_id).status == "open"

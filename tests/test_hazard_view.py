@@ -13,33 +13,15 @@ from app.store.records import hazard_events, hazard_state
 from app.ui.views.hazard import HazardView
 from app.ui.views.rectify import RectifyView
 from tests import domain_factories as f
-from tests.photo_visits import report_with_photos
-from tests.role_devices import STROKES, device_ui, draw, identifiers, sync, walk
+from tests.photo_visits import inspector_reported, report_with_photos
+from tests.role_devices import STROKES, device_ui, draw, identifiers, rectify, sync, texts
 from tests.server_db import server_rows
-from tests.ui_double import RecordingUi
-
-
-def texts(control: object) -> list[str]:
-    return [str(v) for c in walk(control) if isinstance(v := getattr(c, "value", None), str)]
-
-
-def enterprise_rectifies(ui: RecordingUi, hazard_id: str, note: str = "已加装配电箱门") -> str:
-    service = RectifyService(ui.account)
-    draft = service.start(hazard_id)
-    service.set_note(draft, note)
-    assert ui.photo is not None
-    sha = service.add_photo(draft, ui.photo)
-    service.sign(draft, STROKES)
-    service.submit(draft)
-    return sha
 
 
 def test_the_timeline_names_who_when_where_with_before_and_after(tmp_path: Path, server) -> None:
-    inspector = device_ui(tmp_path, server.url, f.INSPECTOR, seed=1)
-    visit = report_with_photos(inspector)
-    sync(inspector)
+    _, visit = inspector_reported(tmp_path, server.url)
     enterprise = device_ui(tmp_path, server.url, f.ENTERPRISE_USER, seed=2)
-    after_photo = enterprise_rectifies(enterprise, visit.hazard_id)
+    [after_photo] = rectify(enterprise, visit.hazard_id, note="已加装配电箱门").photos
     sync(enterprise)
 
     office = device_ui(tmp_path, server.url, f.OFFICE, seed=3)
@@ -80,9 +62,7 @@ def test_the_timeline_names_who_when_where_with_before_and_after(tmp_path: Path,
 def test_an_inspector_records_a_rectification_on_the_enterprises_behalf(
     tmp_path: Path, server
 ) -> None:
-    inspector = device_ui(tmp_path, server.url, f.INSPECTOR, seed=1)
-    visit = report_with_photos(inspector)
-    sync(inspector)
+    inspector, visit = inspector_reported(tmp_path, server.url)
 
     page = HazardView(inspector, id=visit.hazard_id)
     ids = identifiers(page.build())
@@ -143,11 +123,9 @@ def test_an_inspector_records_a_rectification_on_the_enterprises_behalf(
 def test_a_rectification_recorded_twice_offline_keeps_both(tmp_path: Path, server) -> None:
     """The enterprise and the inspector both report it while offline: the later one is kept
     but marked 未生效, and 整改后 shows the one in effect."""
-    inspector = device_ui(tmp_path, server.url, f.INSPECTOR, seed=1)
-    visit = report_with_photos(inspector)
-    sync(inspector)
+    inspector, visit = inspector_reported(tmp_path, server.url)
     enterprise = device_ui(tmp_path, server.url, f.ENTERPRISE_USER, seed=2)
-    first = enterprise_rectifies(enterprise, visit.hazard_id, note="单位自行整改")
+    [first] = rectify(enterprise, visit.hazard_id, note="单位自行整改").photos
     service = RectifyService(inspector.account)
     draft = service.start(visit.hazard_id)
     service.set_note(draft, "现场代为记录")
@@ -173,9 +151,7 @@ def test_a_rectification_recorded_twice_offline_keeps_both(tmp_path: Path, serve
 
 
 def test_who_may_record_a_rectification(tmp_path: Path, server) -> None:
-    inspector = device_ui(tmp_path, server.url, f.INSPECTOR, seed=1)
-    visit = report_with_photos(inspector)
-    sync(inspector)
+    inspector, visit = inspector_reported(tmp_path, server.url)
     office = device_ui(tmp_path, server.url, f.OFFICE, seed=3)
     assert not RectifyService(office.account).may_start(visit.hazard_id)
     assert "start-rectify-on-behalf" not in identifiers(
@@ -187,7 +163,7 @@ def test_who_may_record_a_rectification(tmp_path: Path, server) -> None:
         HazardView(enterprise, id=visit.hazard_id).build()
     )
     # an enterprise's own signature stays the signed-in user's
-    enterprise_rectifies(enterprise, visit.hazard_id)
+    rectify(enterprise, visit.hazard_id, note="已加装配电箱门")
     event = next(
         e for e in hazard_events(enterprise.account.db, visit.hazard_id) if e.type == "rectified"
     )

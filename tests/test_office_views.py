@@ -48,8 +48,8 @@ def test_routes_and_the_rail(tmp_path: Path, server) -> None:
 
 def test_review_approve_and_return_reach_the_inspector(tmp_path: Path, server) -> None:
     inspector = device_ui(tmp_path, server.url, f.INSPECTOR, seed=1)
-    first, _ = report_hazard(inspector, title="灭火器过期").split(":")
-    second, _ = report_hazard(inspector, title="通道堵塞").split(":")
+    first, _ = report_hazard(inspector, title="灭火器过期")
+    second, _ = report_hazard(inspector, title="通道堵塞")
     sync(inspector)
     office = device_ui(tmp_path, server.url, f.OFFICE, seed=2)
 
@@ -104,7 +104,7 @@ def test_review_approve_and_return_reach_the_inspector(tmp_path: Path, server) -
 
 def test_a_major_hazard_is_closed_only_by_the_office(tmp_path: Path, server) -> None:
     inspector = device_ui(tmp_path, server.url, f.INSPECTOR, seed=1)
-    _, hazard_id = report_hazard(inspector, level="major", title="液化气钢瓶无防倾倒").split(":")
+    _, hazard_id = report_hazard(inspector, level="major", title="液化气钢瓶无防倾倒")
     sync(inspector)
     enterprise = device_ui(tmp_path, server.url, f.ENTERPRISE_USER, seed=3)
     rectify(enterprise, hazard_id)
@@ -176,7 +176,7 @@ def test_a_major_hazard_is_closed_only_by_the_office(tmp_path: Path, server) -> 
 
 def test_office_actions_say_what_is_missing(tmp_path: Path, server) -> None:
     inspector = device_ui(tmp_path, server.url, f.INSPECTOR, seed=1)
-    _, hazard_id = report_hazard(inspector).split(":")
+    _, hazard_id = report_hazard(inspector)
     sync(inspector)
     office = device_ui(tmp_path, server.url, f.OFFICE, seed=2)
     service = SuperviseService(office.account)
@@ -216,7 +216,7 @@ def test_actions_within_one_millisecond_keep_their_order(
     from domain.ids import new_id
 
     inspector = device_ui(tmp_path, server.url, f.INSPECTOR, seed=1)
-    _, hazard_id = report_hazard(inspector).split(":")
+    _, hazard_id = report_hazard(inspector)
     sync(inspector)
     office = device_ui(tmp_path, server.url, f.OFFICE, seed=2)
     frozen = hazard_state(office.account.db, hazard_id).reported.at  # type: ignore[union-attr]
@@ -243,7 +243,7 @@ def test_the_dashboard_leads_to_the_overdue_major_hazard(
     from app.services import clock
 
     inspector = device_ui(tmp_path, server.url, f.INSPECTOR, seed=1)
-    _, major = report_hazard(inspector, level="major", title="液化气钢瓶无防倾倒").split(":")
+    _, major = report_hazard(inspector, level="major", title="液化气钢瓶无防倾倒")
     report_hazard(inspector, level="general", title="灭火器过期")
     sync(inspector)
     office = device_ui(tmp_path, server.url, f.OFFICE, seed=2)

@@ -28,13 +28,9 @@ from app.ui.components.common import PhotoTiles, photo_tiles
 from domain.errors import ErrorCode
 from tests import domain_factories as f
 from tests.devices import camera_jpeg
-from tests.photo_visits import report_with_photos
-from tests.role_devices import device_ui, sync, walk
+from tests.photo_visits import inspector_reported
+from tests.role_devices import device_ui, identifiers, texts, walk
 from tests.ui_double import RecordingUi
-
-
-def texts(control: object) -> list[str]:
-    return [str(v) for c in walk(control) if isinstance(v := getattr(c, "value", None), str)]
 
 
 def nothing_stored(ui: RecordingUi, sha: str) -> bool:
@@ -48,16 +44,14 @@ def nothing_stored(ui: RecordingUi, sha: str) -> bool:
 
 
 def test_the_office_downloads_a_pulled_photo_when_tapped(tmp_path: Path, server) -> None:
-    inspector = device_ui(tmp_path, server.url, f.INSPECTOR, seed=1)
-    visit = report_with_photos(inspector)
-    sync(inspector)
+    inspector, visit = inspector_reported(tmp_path, server.url)
     office = device_ui(tmp_path, server.url, f.OFFICE, seed=2)
     sha = visit.hazard_photo
     assert nothing_stored(office, sha)  # pulled the records, not the photos
 
     tiles = PhotoTiles(office, [sha, visit.inspector_signature], "p")
     assert "未下载 · 点击下载" in texts(tiles.control)
-    assert {"p-0", "p-1"} <= {getattr(c, "identifier", None) for c in walk(tiles.control)}
+    assert {"p-0", "p-1"} <= identifiers(tiles.control)
 
     async def tap_and_watch() -> bool:
         task = asyncio.create_task(tiles.download(sha))
@@ -90,7 +84,7 @@ def test_the_office_downloads_a_pulled_photo_when_tapped(tmp_path: Path, server)
     tiles.tap(sha)
     full = [c for c in walk(tiles.full) if isinstance(c, ft.Image)]
     assert tiles.opened == sha and full and full[0].src == data
-    assert "p-full" in {getattr(c, "identifier", None) for c in walk(tiles.full)}
+    assert "p-full" in identifiers(tiles.full)
     tiles.close()
     assert tiles.full.controls == []
     opened: list[str] = []
@@ -107,9 +101,7 @@ def test_the_office_downloads_a_pulled_photo_when_tapped(tmp_path: Path, server)
 
 
 def test_with_the_server_stopped_it_says_so_and_stores_nothing(tmp_path: Path, server) -> None:
-    inspector = device_ui(tmp_path, server.url, f.INSPECTOR, seed=1)
-    visit = report_with_photos(inspector)
-    sync(inspector)
+    _, visit = inspector_reported(tmp_path, server.url)
     office = device_ui(tmp_path, server.url, f.OFFICE, seed=2)
     sha = visit.item_photo
     tiles = PhotoTiles(office, [sha], "p")
@@ -132,9 +124,7 @@ def test_with_the_server_stopped_it_says_so_and_stores_nothing(tmp_path: Path, s
 
 
 def test_another_enterprises_photo_is_refused(tmp_path: Path, server) -> None:
-    inspector = device_ui(tmp_path, server.url, f.INSPECTOR, seed=1)
-    visit = report_with_photos(inspector)
-    sync(inspector)
+    _, visit = inspector_reported(tmp_path, server.url)
     stranger = device_ui(tmp_path, server.url, "ent-2-user", seed=3)
     sha = visit.hazard_photo
 
@@ -156,9 +146,7 @@ def test_another_enterprises_photo_is_refused(tmp_path: Path, server) -> None:
 
 def test_a_corrupted_blob_on_the_server_is_refused(tmp_path: Path, server) -> None:
     """The server's file is damaged on disk after it was checked: it serves other bytes."""
-    inspector = device_ui(tmp_path, server.url, f.INSPECTOR, seed=1)
-    visit = report_with_photos(inspector)
-    sync(inspector)
+    _, visit = inspector_reported(tmp_path, server.url)
     office = device_ui(tmp_path, server.url, f.OFFICE, seed=2)
     sha = visit.hazard_photo
     on_disk = server.data_dir / "blobs" / sha[:2] / sha[2:4] / sha
@@ -202,9 +190,7 @@ def forger() -> Iterator[str]:
 
 def test_a_forged_answer_is_refused(tmp_path: Path, server, forger: str) -> None:
     """A well-formed JPEG from something posing as the server is not the photo asked for."""
-    inspector = device_ui(tmp_path, server.url, f.INSPECTOR, seed=1)
-    visit = report_with_photos(inspector)
-    sync(inspector)
+    _, visit = inspector_reported(tmp_path, server.url)
     office = device_ui(tmp_path, server.url, f.OFFICE, seed=2)
     sha = visit.hazard_photo
     client = SyncClient(forger, office.account.token, timeout=5)

@@ -13,7 +13,6 @@ from app.services.session import DeviceSession
 from app.services.visit import VisitService
 from app.store import drafts, outbox
 from app.store.records import hazard_state
-from app.ui.components.signature_pad import SignaturePad
 from app.ui.views.enterprises import EnterprisesView, EnterpriseView
 from app.ui.views.hazard import HazardView
 from app.ui.views.hazard_form import HazardFormView
@@ -28,40 +27,20 @@ from tests import domain_factories as f
 from tests.devices import camera_jpeg
 from tests.org import PASSWORD
 from tests.pdf_text import text_of
-from tests.role_devices import identifiers
+from tests.photo_visits import WHERE
+from tests.role_devices import STROKES, answer_all, draw, identifiers, report_hazard, sync
 from tests.server_db import server_rows
 from tests.ui_double import RecordingUi
-
-STROKES = [[(10.0, 80.0), (60.0, 30.0), (120.0, 100.0), (200.0, 40.0), (300.0, 90.0)]]
-
-
-class Pan:
-    def __init__(self, x: float, y: float) -> None:
-        self.local_position = type("P", (), {"x": x, "y": y})()
-
-
-def draw(pad: SignaturePad, shift: float = 0.0) -> None:
-    x0, y0 = STROKES[0][0]
-    pad.pan_start(Pan(x0, y0 + shift))
-    for x, y in STROKES[0][1:]:
-        pad.pan_update(Pan(x, y + shift))
 
 
 @pytest.fixture
 def signed_in(tmp_path: Path, server) -> RecordingUi:
     session = DeviceSession(tmp_path / "phone", default_server=server.url)
-    ui = RecordingUi(
-        session,
-        photo=camera_jpeg(5),
-        location=({"lat": 31.23, "lon": 121.47, "accuracy_m": 9.0}, "ok"),
-    )
+    ui = RecordingUi(session, photo=camera_jpeg(5), location=(WHERE, "ok"))
     login = LoginView(ui)
     login.username.value, login.password.value = f.INSPECTOR, PASSWORD
     assert login.submit()
-    from app.services.syncing import SyncController
-
-    report = SyncController(session.account).sync_now()
-    assert report is not None and report.ok
+    sync(ui)
     yield ui
     if session.account is not None:
         session.account.close()
@@ -189,9 +168,7 @@ def test_a_whole_visit_through_the_screens(signed_in: RecordingUi, server) -> No
     waiting = outbox.waiting(ui.account.db)
     assert (waiting.records, waiting.blobs) == (2, 4)  # inspection + hazard; 2 photos, 2 signatures
 
-    from app.services.syncing import SyncController
-
-    assert SyncController(ui.account).sync_now().ok
+    sync(ui)
     kinds = dict(server_rows(server.data_dir, "SELECT kind, COUNT(*) FROM records GROUP BY kind"))
     assert kinds == {"inspection": 1, "hazard_event": 1}
     assert server_rows(server.data_dir, "SELECT COUNT(*) FROM blobs")[0][0] == 4
@@ -207,9 +184,7 @@ def test_refusal_to_sign_and_denied_location(signed_in: RecordingUi) -> None:
     visit = VisitView(ui, draft=draft_id)
     asyncio.run(visit.locate())
     assert visit.location.value.startswith("未获得定位权限")
-    for s in visit.template.sections:
-        for item in s.items:
-            service.set_result(draft_id, item.code, "pass")
+    answer_all(service, draft_id)
     summary = SummaryView(ui, draft=draft_id)
     draw(summary.inspector_pad)
     summary.sign_inspector()
@@ -231,25 +206,8 @@ def test_refusal_to_sign_and_denied_location(signed_in: RecordingUi) -> None:
 
 def test_recheck_of_an_open_hazard_closes_it(signed_in: RecordingUi) -> None:
     ui = signed_in
-    service = VisitService(ui.account)
-    draft_id = service.start(f.ENTERPRISE)
-    for s in service.template(service.load(draft_id)).sections:
-        for item in s.items:
-            service.set_result(draft_id, item.code, "pass")
-    key = service.add_hazard(draft_id)
-    service.update_hazard(
-        draft_id,
-        key,
-        title="灭火器过期",
-        place="前台",
-        measures="更换灭火器",
-        handling="on_site",
-        deadline_days=0,
-    )
-    service.sign_inspector(draft_id, STROKES)
-    service.sign_enterprise(draft_id, "王五", "", STROKES)
-    records = service.submit(draft_id)
-    hazard_id = records[1].hazard_id
+    # handled on site: no interim measures
+    _, hazard_id = report_hazard(ui, handling="on_site", deadline_days=0, interim_measures="")
     page = HazardView(ui, id=hazard_id)
     page.build()
     recheck_draft = page.recheck()
@@ -268,9 +226,7 @@ def test_sign_out_warns_while_records_wait_and_keeps_them(signed_in: RecordingUi
     ui = signed_in
     service = VisitService(ui.account)
     draft_id = service.start(f.ENTERPRISE)
-    for s in service.template(service.load(draft_id)).sections:
-        for item in s.items:
-            service.set_result(draft_id, item.code, "na")
+    answer_all(service, draft_id, "na")
     service.sign_inspector(draft_id, STROKES)
     service.sign_enterprise(draft_id, "王五", "", STROKES)
     service.submit(draft_id)

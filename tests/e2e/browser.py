@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from tests.org import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -18,6 +22,7 @@ ARGS = [
     "--no-first-run",
 ]
 PHONE = {"width": 360, "height": 780}
+DESKTOP = {"width": 1280, "height": 800}
 
 
 def only_loopback(route) -> None:
@@ -33,6 +38,24 @@ def open_app(page: Page, url: str) -> None:
     page.wait_for_function("() => !document.getElementById('loading')", timeout=90_000)
     page.locator("flt-semantics-placeholder").dispatch_event("click")
     page.wait_for_selector("flt-semantics", state="attached", timeout=60_000)
+
+
+def app_page(browser: Browser, url: str, viewport: dict[str, int], **context: Any) -> Page:
+    """A page of its own context on the app at ``url``; requests off loopback are refused.
+
+    One throwaway load first: the first page load after the app starts can show Chinese
+    as boxes in Flutter web (measured; see app/ui/web.py) and screenshots should not.
+    Close it with ``page.context.close()``.
+    """
+    warm = browser.new_context(viewport=viewport)
+    warm.route("**/*", only_loopback)
+    open_app(warm.new_page(), url)
+    warm.close()
+    ctx = browser.new_context(viewport=viewport, **context)
+    ctx.route("**/*", only_loopback)
+    page = ctx.new_page()
+    open_app(page, url)
+    return page
 
 
 def sem(page: Page, identifier: str) -> Locator:
@@ -77,6 +100,35 @@ def type_into(page: Page, identifier: str, text: str) -> None:
 def tap(page: Page, identifier: str) -> None:
     reveal(page, identifier).click()
     time.sleep(0.2)
+
+
+def attach_photo(page: Page, identifier: str, photo: Path) -> None:
+    """Tap the photo button ``identifier``, choose ``photo``; wait until it is the first one
+    shown (its remove button appears)."""
+    with page.expect_file_chooser() as chooser:
+        tap(page, identifier)
+    chooser.value.set_files(str(photo))
+    expect(sem(page, f"{identifier}-remove-0")).to_be_visible(timeout=20_000)
+
+
+def sign_in_as(page: Page, username: str, screenshot_as: str | None = None) -> None:
+    """Sign in on the login screen (a screenshot of it filled in, if named) and wait for the
+    first sync to finish."""
+    type_into(page, "login-username", username)
+    type_into(page, "login-password", PASSWORD)
+    if screenshot_as:
+        screenshot(page, screenshot_as)
+    tap(page, "login-submit")
+    expect(page.get_by_text("全部已同步")).to_be_visible(timeout=30_000)
+
+
+def wait_for(page: Page, done: Callable[[], bool], tries: int = 60) -> None:
+    """Ask ``done`` every half second, ``tries`` times at most; it must come true."""
+    for _ in range(tries):
+        if done():
+            return
+        page.wait_for_timeout(500)
+    assert done()
 
 
 def sign(page: Page, identifier: str) -> None:

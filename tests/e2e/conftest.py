@@ -12,7 +12,7 @@ from domain.reference import ChecklistTemplate, Enterprise, TemplateItem, Templa
 from sync_server.services import reference as ref_service
 from sync_server.store.db import open_db
 from tests.e2e.app_process import AppProcess
-from tests.e2e.browser import ARGS, CHROMIUM, PHONE, only_loopback, open_app
+from tests.e2e.browser import ARGS, CHROMIUM, DESKTOP, PHONE, app_page
 from tests.org import GRIDS, prepare, settings_for, uscc
 from tests.server_process import ServerProcess
 
@@ -82,16 +82,14 @@ def prepare_e2e(data: Path) -> None:
 def e2e_server(tmp_path: Path) -> Iterator[ServerProcess]:
     data = tmp_path / "server"
     prepare_e2e(data)
-    proc = ServerProcess(data).start()
-    yield proc
-    proc.stop()
+    with ServerProcess(data).start() as proc:
+        yield proc
 
 
 @pytest.fixture
 def app(tmp_path: Path, e2e_server: ServerProcess) -> Iterator[AppProcess]:
-    proc = AppProcess(tmp_path / "phone", e2e_server.url).start()
-    yield proc
-    proc.stop()
+    with AppProcess(tmp_path / "phone", e2e_server.url).start() as proc:
+        yield proc
 
 
 @pytest.fixture(scope="module")
@@ -104,27 +102,26 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def phone(browser: Browser, app: AppProcess) -> Iterator[Page]:
-    """A phone-sized page on the app; every request that is not to loopback is refused.
-
-    One throwaway load first: the first page load after the app starts can show Chinese
-    as boxes in Flutter web (measured; see app/ui/web.py) and screenshots should not.
-    """
-    warm = browser.new_context(viewport=PHONE)
-    warm.route("**/*", only_loopback)
-    open_app(warm.new_page(), app.url)
-    warm.close()
-    context = browser.new_context(
-        viewport=PHONE,
+    """A phone-sized page on the app (the inspector's or the enterprise's), loopback only."""
+    page = app_page(
+        browser,
+        app.url,
+        PHONE,
         has_touch=True,
         locale="zh-CN",
         geolocation={"latitude": 31.2304, "longitude": 121.4737},
         permissions=["geolocation"],
     )
-    context.route("**/*", only_loopback)
-    page = context.new_page()
-    open_app(page, app.url)
     yield page
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture
+def desktop(browser: Browser, app: AppProcess) -> Iterator[Page]:
+    """A desktop-sized page on the app (the office's reviewer), loopback only."""
+    page = app_page(browser, app.url, DESKTOP, locale="zh-CN")
+    yield page
+    page.context.close()
 
 
 @pytest.fixture

@@ -8,19 +8,24 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from tests import domain_factories as f
-from tests.e2e.browser import screenshot, sem, sign, tap, type_into
-from tests.e2e.helpers_office import sign_in_as
-from tests.role_devices import device_ui, report_hazard, sync
+from tests.e2e.browser import (
+    attach_photo,
+    screenshot,
+    sem,
+    sign,
+    sign_in_as,
+    tap,
+    type_into,
+    wait_for,
+)
+from tests.role_devices import phone_reports_hazard
 from tests.server_db import server_rows
 
 
 def test_enterprise_reports_rectification(
     tmp_path: Path, e2e_server, phone: Page, photo_file: Path
 ) -> None:
-    inspector = device_ui(tmp_path, e2e_server.url, f.INSPECTOR)
-    report_hazard(inspector, title="灭火器过期")
-    sync(inspector)
-    inspector.account.close()
+    phone_reports_hazard(tmp_path, e2e_server.url, title="灭火器过期")
 
     page = phone
     sign_in_as(page, f.ENTERPRISE_USER)
@@ -30,10 +35,7 @@ def test_enterprise_reports_rectification(
     tap(page, "hazard-0")
     tap(page, "start-rectify")
     type_into(page, "rectify-note", "已更换全部过期灭火器")
-    with page.expect_file_chooser() as chooser:
-        tap(page, "rectify-photo")
-    chooser.value.set_files(str(photo_file))
-    expect(sem(page, "rectify-photo-remove-0")).to_be_visible(timeout=20_000)
+    attach_photo(page, "rectify-photo", photo_file)
     sign(page, "pad-rectify")
     screenshot(page, "14-enterprise-rectify")
     tap(page, "rectify-submit")
@@ -42,10 +44,7 @@ def test_enterprise_reports_rectification(
     def rectified() -> list[tuple[str]]:
         return server_rows(e2e_server.data_dir, "SELECT data FROM records WHERE type = 'rectified'")
 
-    for _ in range(60):
-        if rectified():
-            break
-        page.wait_for_timeout(500)
+    wait_for(page, lambda: bool(rectified()))
     event = json.loads(rectified()[0][0])
     assert event["created_by"] == f.ENTERPRISE_USER
     assert event["note"] == "已更换全部过期灭火器" and len(event["photos"]) == 1

@@ -9,23 +9,24 @@ import time
 from playwright.sync_api import Page, expect
 
 from tests import domain_factories as f
-from tests.e2e.browser import open_app, reveal, screenshot, sem, sign, tap, type_into
+from tests.e2e.browser import (
+    attach_photo,
+    open_app,
+    reveal,
+    screenshot,
+    sem,
+    sign,
+    sign_in_as,
+    tap,
+    type_into,
+)
 from tests.e2e.conftest import E2E_ENTERPRISE
-from tests.org import PASSWORD
 from tests.server_db import server_rows
-
-
-def sign_in(page: Page) -> None:
-    type_into(page, "login-username", f.INSPECTOR)
-    type_into(page, "login-password", PASSWORD)
-    screenshot(page, "01-sign-in")
-    tap(page, "login-submit")
-    expect(page.get_by_text("全部已同步")).to_be_visible(timeout=30_000)
 
 
 def test_visit_offline_then_synced_by_itself(phone: Page, app, e2e_server, photo_file) -> None:
     page = phone
-    sign_in(page)
+    sign_in_as(page, f.INSPECTOR, screenshot_as="01-sign-in")
     screenshot(page, "02-home")
 
     e2e_server.stop()  # the basement: no signal from here on
@@ -43,10 +44,7 @@ def test_visit_offline_then_synced_by_itself(phone: Page, app, e2e_server, photo
     reveal(page, "item-T-1-02-result").get_by_role("radio", name="符合", exact=True).click()
     reveal(page, "item-T-1-01-result").get_by_role("radio", name="不符合").click()
     type_into(page, "item-T-1-01-note", "后门通道堆放纸箱")
-    with page.expect_file_chooser() as chooser:
-        tap(page, "item-T-1-01-photo")
-    chooser.value.set_files(str(photo_file))
-    expect(sem(page, "item-T-1-01-photo-remove-0")).to_be_visible(timeout=20_000)
+    attach_photo(page, "item-T-1-01-photo", photo_file)
     screenshot(page, "05-checklist")
     tap(page, "item-T-1-01-report")
 
@@ -125,17 +123,14 @@ def test_visit_offline_then_synced_by_itself(phone: Page, app, e2e_server, photo
 
 def test_the_app_killed_mid_visit_keeps_the_draft(browser, phone: Page, app, photo_file) -> None:
     page = phone
-    sign_in(page)
+    sign_in_as(page, f.INSPECTOR, screenshot_as="01-sign-in")
     page.get_by_role("tab", name="单位").click()
     type_into(page, "enterprise-search", "利民五金")
     tap(page, "enterprise-0")
     tap(page, "start-inspection")
     reveal(page, "item-T-1-01-result").get_by_role("radio", name="不符合").click()
     type_into(page, "item-T-1-01-note", "灭火器压力不足")
-    with page.expect_file_chooser() as chooser:
-        tap(page, "item-T-1-01-photo")
-    chooser.value.set_files(str(photo_file))
-    expect(sem(page, "item-T-1-01-photo-remove-0")).to_be_visible(timeout=20_000)
+    attach_photo(page, "item-T-1-01-photo", photo_file)
 
     app.kill()  # no goodbye: the process is gone
     app.start()

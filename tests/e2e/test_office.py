@@ -10,18 +10,13 @@ from playwright.sync_api import Page, expect
 
 from app.store.records import hazard_state
 from tests import domain_factories as f
-from tests.e2e.browser import screenshot, sem, tap
-from tests.e2e.helpers_office import desktop, sign_in_as  # noqa: F401  (fixture)
-from tests.role_devices import device_ui, report_hazard, sync
+from tests.e2e.browser import screenshot, sem, sign_in_as, tap, wait_for
+from tests.role_devices import device_ui, phone_reports_hazard, rectify, sync
 from tests.server_db import server_rows
-from tests.test_office_views import rectify
 
 
-def test_office_approves_and_escalates(tmp_path: Path, e2e_server, desktop: Page) -> None:  # noqa: F811
-    inspector = device_ui(tmp_path, e2e_server.url, f.INSPECTOR)
-    report_hazard(inspector, title="配电箱门缺失")
-    sync(inspector)
-    inspector.account.close()
+def test_office_approves_and_escalates(tmp_path: Path, e2e_server, desktop: Page) -> None:
+    phone_reports_hazard(tmp_path, e2e_server.url, title="配电箱门缺失")
 
     page = desktop
     sign_in_as(page, f.OFFICE)
@@ -49,17 +44,14 @@ def test_office_approves_and_escalates(tmp_path: Path, e2e_server, desktop: Page
         )
 
     expect(sem(page, "sync-now")).to_have_count(0)  # the hazard page has no sync bar
-    for _ in range(60):
-        if len(server_has()) == 2:
-            break
-        page.wait_for_timeout(500)
+    wait_for(page, lambda: len(server_has()) == 2)
     assert server_has() == [("hazard_event", "escalated"), ("review", "")]
 
 
 def test_office_finds_an_overdue_major_on_the_dashboard_lists_it_and_closes_it(
     tmp_path: Path,
     e2e_server,
-    desktop: Page,  # noqa: F811
+    desktop: Page,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The issue's walk-through: dashboard → overdue major → timeline → 挂牌督办; the enterprise
@@ -69,12 +61,9 @@ def test_office_finds_an_overdue_major_on_the_dashboard_lists_it_and_closes_it(
     month_ago = clock.now() - dt.timedelta(days=30)
     with monkeypatch.context() as m:  # a phone that recorded it a month ago syncs only now
         m.setattr(clock, "now", lambda: month_ago)
-        inspector = device_ui(tmp_path, e2e_server.url, f.INSPECTOR)
-        _, hazard_id = report_hazard(inspector, level="major", title="液化气钢瓶无防倾倒").split(
-            ":"
+        hazard_id = phone_reports_hazard(
+            tmp_path, e2e_server.url, level="major", title="液化气钢瓶无防倾倒"
         )
-        sync(inspector)
-    inspector.account.close()
 
     page = desktop
     sign_in_as(page, f.OFFICE)
@@ -97,7 +86,7 @@ def test_office_finds_an_overdue_major_on_the_dashboard_lists_it_and_closes_it(
         )
         return [r[0] for r in rows]
 
-    _wait_for(page, lambda: office_events() == ["escalated"])
+    wait_for(page, lambda: office_events() == ["escalated"])
 
     enterprise = device_ui(tmp_path, e2e_server.url, f.ENTERPRISE_USER, seed=3)
     assert hazard_state(enterprise.account.db, hazard_id).escalation == "listed"
@@ -114,16 +103,8 @@ def test_office_finds_an_overdue_major_on_the_dashboard_lists_it_and_closes_it(
         page.wait_for_timeout(700)
         return "已整改 1" in (sem(page, "ledger-counts").text_content() or "")
 
-    _wait_for(page, ledger_says_rectified, tries=10)
+    wait_for(page, ledger_says_rectified, tries=10)
     tap(page, "ledger-row-0")
     tap(page, "close-hazard")
     expect(page.get_by_text("已记录：销号").last).to_be_visible(timeout=20_000)
-    _wait_for(page, lambda: office_events() == ["closed", "escalated"])
-
-
-def _wait_for(page: Page, done, tries: int = 60) -> None:
-    for _ in range(tries):
-        if done():
-            return
-        page.wait_for_timeout(500)
-    assert done()
+    wait_for(page, lambda: office_events() == ["closed", "escalated"])

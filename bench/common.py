@@ -86,10 +86,6 @@ def kb(n: float) -> str:
     return f"{n / 1000:.0f} KB"
 
 
-def mb(n: float) -> str:
-    return f"{n / 1e6:.2f} MB"
-
-
 class Watch:
     """Samples the server process's CPU time and memory from /proc, following restarts."""
 

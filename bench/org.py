@@ -28,7 +28,6 @@ from sync_server.services import reference as ref_service
 from sync_server.store.db import open_db
 
 PASSWORD = "bench-password-1"
-CHEAP_ARGON2 = {"GRIDCHECK_ARGON2_MEMORY_KIB": "256", "GRIDCHECK_ARGON2_TIME_COST": "1"}
 
 CITIES = ("杭州", "杭州市", "杭州市西湖区", "西湖区", "")
 BRAND_CHARS = "鑫源恒丰金穗华茂永盛瑞祥佳和德润兴隆利民光华新锐博远天成嘉禾东升安泰汇通顺发立信万家百川祥云聚福美润达诚中明珠同心启航锦程荣昌悦来阳春晖桥长青如意宏众泰宝益康腾飞凯旺正大"

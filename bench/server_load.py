@@ -42,7 +42,6 @@ import hashlib
 import multiprocessing
 import random
 import shutil
-import sqlite3
 import sys
 import tempfile
 import threading
@@ -52,18 +51,18 @@ from pathlib import Path
 from typing import Any
 
 from app.store import outbox
-from app.store.blobs import BlobFiles, add_blob
+from app.store.blobs import BlobFiles
 from app.store.db import open_store
-from app.store.records import add_local_record
 from app.sync.client import SyncClient, SyncError
 from app.sync.engine import SyncEngine
 from bench.common import Watch, header, percentile, table, verdict
 from bench.org import PASSWORD, Org, build_org, inspector, prepare_server
-from bench.workload import DAY, photos, signature_png
+from bench.workload import DAY, DeviceWriter, photos, signature_png
 from domain.ids import new_id
-from domain.records import seal
 from domain.reference import ChecklistTemplate, UserPublic
 from sync_server.cli import DEFAULT_TEMPLATES
+from tests import domain_factories as f
+from tests.server_db import record_counts, server_rows
 from tests.server_process import ServerProcess
 
 RECORDS_PER_DEVICE = 10
@@ -99,23 +98,9 @@ def build_device(
     """A device with its work queued: 2 inspections + 8 hazards, 3 photos, 4 signatures."""
     rng = random.Random(index)
     db = open_store(root / "gridcheck.db")
-    files = BlobFiles(root / "blobs")
+    device = DeviceWriter(db, BlobFiles(root / "blobs"))
     units = [e for e in org.enterprises if e.grid_id == user.grid_ids[0]]
     items = [i for s in template.sections for i in s.items]
-    ids: list[str] = []
-    hashes: list[str] = []
-
-    def blob(data: bytes, media_type: str, thumb: bytes | None = None) -> str:
-        with db.atomic():
-            sha = add_blob(db, files, data, media_type, thumb)
-        hashes.append(sha)
-        return sha
-
-    def save(kind: str, data: dict[str, Any]) -> None:
-        sealed = seal(kind, data)
-        add_local_record(db, kind, sealed)
-        ids.append(sealed["id"])
-
     shots = iter(pictures)
     hazards_left = RECORDS_PER_DEVICE - 2
     for n, failed_count in enumerate((2, 1)):
@@ -125,79 +110,57 @@ def build_device(
         failed = dict.fromkeys(rng.sample(range(len(items)), failed_count))
         for k in failed:
             shot = next(shots)
-            failed[k] = blob(shot.jpeg, "image/jpeg", shot.thumbnail)
+            failed[k] = device.blob(shot.jpeg, "image/jpeg", shot.thumbnail)
         signatures = [
-            {
-                "role": role,
-                "signer_name": name,
-                "signer_user_id": signer,
-                "signed_at": finished.isoformat(),
-                "png_sha256": blob(signature_png(rng), "image/png"),
-                "content_hash": "0" * 64,
-            }
+            f.signature(
+                role,
+                user_id=signer,
+                name=name,
+                signed_at=finished,
+                png=device.blob(signature_png(rng), "image/png"),
+            )
             for role, name, signer in (
                 ("inspector", user.name, user.id),
                 ("enterprise", unit.contact_name, None),
             )
         ]
-        inspection_id = new_id()
-        save(
-            "inspection",
-            {
-                "id": inspection_id,
-                "enterprise_id": unit.id,
-                "created_by": user.id,
-                "template_code": template.code,
-                "template_version": template.version,
-                "inspector_ids": [user.id],
-                "started_at": started.isoformat(),
-                "finished_at": finished.isoformat(),
-                "location": {"lat": 30.27, "lon": 120.13, "accuracy_m": 8.0},
-                "items": [
-                    {
-                        "item_code": item.code,
-                        "result": "fail" if k in failed else "pass",
-                        "note": "现场发现问题" if k in failed else "",
-                        "photos": [failed[k]] if k in failed else [],
-                    }
-                    for k, item in enumerate(items)
-                ],
-                "summary": f"发现隐患{failed_count}处",
-                "signatures": signatures,
-            },
+        inspection = f.inspection_data(
+            enterprise_id=unit.id,
+            created_by=user.id,
+            started_at=started,
+            finished_at=finished,
+            items=[
+                f.item(item.code, "fail", note="现场发现问题", photos=[failed[k]])
+                if k in failed
+                else f.item(item.code)
+                for k, item in enumerate(items)
+            ],
+            template_code=template.code,
+            template_version=template.version,
+            location={"lat": 30.27, "lon": 120.13, "accuracy_m": 8.0},
+            summary=f"发现隐患{failed_count}处",
+            signatures=signatures,
         )
+        device.save("inspection", inspection)
         count = 4 if n == 0 else hazards_left - 4
         for h in range(count):
             photo = list(failed.values())[h] if h < len(failed) else None
-            save(
-                "hazard_event",
-                {
-                    "id": new_id(),
-                    "type": "reported",
-                    "hazard_id": new_id(),
-                    "at": finished.isoformat(),
-                    "enterprise_id": unit.id,
-                    "created_by": user.id,
-                    "title": "消防通道堵塞" if photo else "安全警示标志缺失",
-                    "description": "一楼仓库消防通道堆放纸箱",
-                    "place": "一楼仓库",
-                    "level": "general",
-                    "category": "A01",
-                    "basis": "《消防法》第二十八条",
-                    "handling": "deadline",
-                    "measures": "清理通道堆放物，保持畅通",
-                    "responsible_name": unit.contact_name,
-                    "responsible_phone": unit.contact_phone,
-                    "deadline": (finished.date() + dt.timedelta(days=7)).isoformat(),
-                    "funds_yuan": "0",
-                    "interim_measures": "设置警示标志，专人看护",
-                    "photos": [photo] if photo else [],
-                    "inspection_id": inspection_id,
-                    "signatures": [],
-                },
+            # otherwise as domain_factories reports one: 一楼仓库, general, 7 days to rectify
+            hazard = f.event_data(
+                "reported",
+                hazard_id=new_id(),
+                at=finished,
+                enterprise_id=unit.id,
+                created_by=user.id,
+                title="消防通道堵塞" if photo else "安全警示标志缺失",
+                responsible_name=unit.contact_name,
+                responsible_phone=unit.contact_phone,
+                photos=[photo] if photo else [],
+                inspection_id=inspection["id"],
             )
+            device.save("hazard_event", hazard)
     db.close()
-    return DevicePlan(index, user, root, ids, hashes)
+    return DevicePlan(index, user, root, device.record_ids, device.blob_hashes)
 
 
 @dataclass
@@ -505,16 +468,8 @@ def run(
 def check_server(prepared: Prepared) -> dict[str, Any]:
     """What the server holds, read from its database and blob folder, against what was sent."""
     data = prepared.server_dir
-    conn = sqlite3.connect(f"file:{data / 'server.db'}?mode=ro", uri=True)
-    try:
-        records = dict(
-            conn.execute(
-                "SELECT r.id, (SELECT COUNT(*) FROM changes c WHERE c.record_id = r.id) FROM records r"
-            ).fetchall()
-        )
-        blobs = dict(conn.execute("SELECT sha256, size FROM blobs").fetchall())
-    finally:
-        conn.close()
+    records = record_counts(data)  # record id → its rows in the change log
+    blobs = dict(server_rows(data, "SELECT sha256, size FROM blobs"))
     expected_records = {r for p in prepared.devices for r in p.record_ids}
     expected_blobs = {h for p in prepared.devices for h in p.blob_hashes}
     bad_files = 0

@@ -7,10 +7,11 @@ watermark (time, place), so every photo has its own bytes and a realistic size. 
 comment segment added (a valid JPEG, a new sha256, the same size): a week's 600 photos do
 not cost 600 pipeline runs to prepare. Signatures are rendered from distinct pen strokes.
 
-Records are sealed and queued through the device store (``add_local_record``), exactly as
-the app does when an inspector submits: inspections with the full 33-item general checklist
-(three failed items with a photo each), both signatures, and one reported hazard per failed
-item (the five must-haves, the item's photo, the inspection it came from).
+Records are built with ``tests.domain_factories``, then sealed and queued through the device
+store (``add_local_record``, in ``DeviceWriter``), exactly as the app does when an inspector
+submits: inspections with the full 33-item general checklist (three failed items with a photo
+each), both signatures, and one reported hazard per failed item (the five must-haves, the
+item's photo, the inspection it came from).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -32,12 +34,12 @@ from domain.canonical import canonical_json
 from domain.ids import new_id
 from domain.records import seal
 from domain.reference import Enterprise, UserPublic
+from tests import domain_factories as f
 
 CACHE = REPO / "bench" / ".cache"
 CAMERA_FRAMES = 6
 REAL_PHOTOS = 60
-CST = dt.timezone(dt.timedelta(hours=8))
-DAY = dt.datetime(2025, 5, 6, 8, 30, tzinfo=CST)
+DAY = dt.datetime(2025, 5, 6, 8, 30, tzinfo=f.CST)
 FAILED_PER_INSPECTION = 3
 NOTES = (
     "消防通道堆放杂物，堵塞疏散通道",
@@ -111,6 +113,30 @@ def signature_png(rng: random.Random) -> bytes:
 
 
 @dataclass
+class DeviceWriter:
+    """Stores blobs and seals and queues records on a device, as the app does on submit,
+    keeping what it wrote."""
+
+    db: Database
+    files: BlobFiles
+    record_ids: list[str] = field(default_factory=list)
+    blob_hashes: list[str] = field(default_factory=list)
+    record_bytes: int = 0  # canonical JSON of the sealed records
+
+    def blob(self, data: bytes, media_type: str, thumbnail: bytes | None = None) -> str:
+        with self.db.atomic():
+            sha = add_blob(self.db, self.files, data, media_type, thumbnail)
+        self.blob_hashes.append(sha)
+        return sha
+
+    def save(self, kind: str, data: dict[str, Any]) -> None:
+        sealed = seal(kind, data)
+        add_local_record(self.db, kind, sealed)
+        self.record_bytes += len(canonical_json(sealed))
+        self.record_ids.append(sealed["id"])
+
+
+@dataclass
 class Work:
     inspections: int = 0
     hazards: int = 0
@@ -152,20 +178,9 @@ def do_work(
     if template is None:
         raise RuntimeError(f"{template_id} not on the device: sync reference data first")
     items = [i for s in template.sections for i in s.items]
-    work = Work()
+    device = DeviceWriter(db, files)
+    work = Work(record_ids=device.record_ids, blob_hashes=device.blob_hashes)
     photo_iter = iter(pictures)
-
-    def blob(data: bytes, media_type: str, thumb: bytes | None = None) -> str:
-        with db.atomic():
-            sha = add_blob(db, files, data, media_type, thumb)
-        work.blob_hashes.append(sha)
-        return sha
-
-    def save(kind: str, data: dict) -> None:
-        sealed = seal(kind, data)
-        add_local_record(db, kind, sealed)
-        work.record_bytes += len(canonical_json(sealed))
-        work.record_ids.append(sealed["id"])
 
     for n in range(inspections):
         unit = enterprises[n % len(enterprises)]
@@ -177,17 +192,14 @@ def do_work(
         for k, item in enumerate(items):
             if k in failed:
                 picture = next(photo_iter)
-                sha = blob(picture.jpeg, "image/jpeg", picture.thumbnail)
+                sha = device.blob(picture.jpeg, "image/jpeg", picture.thumbnail)
                 work.photos += 1
                 work.photo_bytes += len(picture.jpeg)
                 note = rng.choice(NOTES)
-                results.append(
-                    {"item_code": item.code, "result": "fail", "note": note, "photos": [sha]}
-                )
+                results.append(f.item(item.code, "fail", note=note, photos=[sha]))
                 found.append((item, note, sha))
             else:
-                result = "na" if rng.random() < 0.15 else "pass"
-                results.append({"item_code": item.code, "result": result, "note": "", "photos": []})
+                results.append(f.item(item.code, "na" if rng.random() < 0.15 else "pass"))
         signatures = []
         for role, name, signer in (
             ("inspector", user.name, user.id),
@@ -196,77 +208,61 @@ def do_work(
             png = signature_png(rng)
             work.signatures += 1
             work.signature_bytes += len(png)
+            sha = device.blob(png, "image/png")
             signatures.append(
-                {
-                    "role": role,
-                    "signer_name": name,
-                    "signer_user_id": signer,
-                    "signed_at": finished.isoformat(),
-                    "png_sha256": blob(png, "image/png"),
-                    "content_hash": "0" * 64,
-                }
+                f.signature(role, user_id=signer, name=name, signed_at=finished, png=sha)
             )
-        inspection_id = new_id()
-        save(
-            "inspection",
-            {
-                "id": inspection_id,
-                "enterprise_id": unit.id,
-                "created_by": user.id,
-                "template_code": template.code,
-                "template_version": template.version,
-                "inspection_kind": "routine",
-                "inspector_ids": [user.id],
-                "started_at": started.isoformat(),
-                "finished_at": finished.isoformat(),
-                "location": {
-                    "lat": 30.2735 + rng.random() / 100,
-                    "lon": 120.131 + rng.random() / 100,
-                    "accuracy_m": 8.0,
-                },
-                "items": results,
-                "summary": f"共检查{len(items)}项，发现隐患{len(found)}处，已当场告知企业并下达限期整改通知。",
-                "signatures": signatures,
+        inspection = f.inspection_data(
+            enterprise_id=unit.id,
+            created_by=user.id,
+            started_at=started,
+            finished_at=finished,
+            items=results,
+            template_code=template.code,
+            template_version=template.version,
+            location={
+                "lat": 30.2735 + rng.random() / 100,
+                "lon": 120.131 + rng.random() / 100,
+                "accuracy_m": 8.0,
             },
+            summary=f"共检查{len(items)}项，发现隐患{len(found)}处，已当场告知企业并下达限期整改通知。",
+            signatures=signatures,
         )
+        device.save("inspection", inspection)
         work.inspections += 1
         for item, note, sha in found:
-            save(
-                "hazard_event",
-                {
-                    "id": new_id(),
-                    "type": "reported",
-                    "hazard_id": new_id(),
-                    "at": finished.isoformat(),
-                    "enterprise_id": unit.id,
-                    "created_by": user.id,
-                    "title": item.text[:60],
-                    "description": note,
-                    "place": rng.choice(("一楼仓库", "生产车间", "配电房", "后厨", "楼梯间")),
-                    "level": "general",
-                    "category": item.category or "A99",
-                    "basis": item.basis,
-                    "handling": "deadline",
-                    "measures": "立即清理整改，落实专人负责，整改完成后报网格员复查",
-                    "responsible_name": unit.contact_name,
-                    "responsible_phone": unit.contact_phone,
-                    "deadline": (
-                        finished.date() + dt.timedelta(days=rng.choice((3, 7, 15, 30)))
-                    ).isoformat(),
-                    "funds_yuan": str(rng.choice((0, 200, 500, 1500))),
-                    "interim_measures": "设置警示标志，专人看护",
-                    "photos": [sha],
-                    "inspection_id": inspection_id,
-                    "item_code": item.code,
-                    "signatures": [],
-                },
+            hazard = f.event_data(
+                "reported",
+                hazard_id=new_id(),
+                at=finished,
+                enterprise_id=unit.id,
+                created_by=user.id,
+                title=item.text[:60],
+                description=note,
+                place=rng.choice(("一楼仓库", "生产车间", "配电房", "后厨", "楼梯间")),
+                category=item.category or "A99",
+                basis=item.basis,
+                measures="立即清理整改，落实专人负责，整改完成后报网格员复查",
+                responsible_name=unit.contact_name,
+                responsible_phone=unit.contact_phone,
+                deadline=finished.date() + dt.timedelta(days=rng.choice((3, 7, 15, 30))),
+                funds_yuan=str(rng.choice((0, 200, 500, 1500))),
+                photos=[sha],
+                inspection_id=inspection["id"],
+                item_code=item.code,
             )
+            device.save("hazard_event", hazard)
             work.hazards += 1
+    work.record_bytes = device.record_bytes
     return work
 
 
-def blob_total(files: BlobFiles, hashes: list[str]) -> int:
-    return sum(files.size(h) for h in hashes)
-
-
-__all__ = ["Photo", "Work", "blob_total", "camera_frames", "do_work", "photos", "signature_png"]
+__all__ = [
+    "DeviceWriter",
+    "Photo",
+    "Work",
+    "camera_frames",
+    "do_work",
+    "photos",
+    "signature_png",
+]

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from bench.common import header, table, verdict
-from bench.link import Link
+from bench.link import Counts, Link
 from bench.scenario import Prepared, SyncRun, clone, open_device, prepare, run_engine, server
 
 BUDGET = 1.25
@@ -42,7 +42,7 @@ def one_run(
     rtt: float,
     cuts: list[float],
     outage: float,
-) -> tuple[SyncRun, object, list[tuple[float, int]]]:
+) -> tuple[SyncRun, Counts, list[tuple[float, int]]]:
     c = clone(base, dest)
     proc = server(c.server_dir).start()
     account = open_device(c)
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio = clean.seconds / bound
     print(f"\nclean run: {ratio:.2f}× the bound   (budget ≤ {BUDGET}×: {verdict(ratio <= BUDGET)})")
     if cut_run is not None:
-        extra_up = cut_counts.up - clean_counts.up  # type: ignore[attr-defined]
+        extra_up = cut_counts.up - clean_counts.up
         extra_body = cut_run.body_bytes - clean.body_bytes
         backoff = sum(cut_run.sleeps)
         print(
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(
             f"  bytes sent twice: {extra_up / 1e3:.0f} KB on the wire ({extra_body / 1e3:.0f} KB of "
-            f"request bodies) = {extra_up / max(1, clean_counts.up) * 100:.1f}% of the clean run's upload"  # type: ignore[attr-defined]
+            f"request bodies) = {extra_up / max(1, clean_counts.up) * 100:.1f}% of the clean run's upload"
         )
         lost = cut_run.seconds - clean.seconds
         print(
@@ -146,9 +146,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _row(
-    name: str, run: SyncRun, counts: object, bound: float, rate: float, rtt: float
+    name: str, run: SyncRun, counts: Counts, bound: float, rate: float, rtt: float
 ) -> list[str]:
-    up, down = counts.up, counts.down  # type: ignore[attr-defined]
+    up, down = counts.up, counts.down
     wire_bound = max(up, down) * 8 / rate + HANDFUL * rtt
     return [
         name,
@@ -156,7 +156,7 @@ def _row(
         f"{run.seconds / bound:.2f}×",
         f"{run.seconds / wire_bound:.2f}×",
         str(run.requests),
-        str(counts.connections),  # type: ignore[attr-defined]
+        str(counts.connections),
         f"{up / 1e6:.2f}",
         f"{down / 1e6:.2f}",
         str(run.attempts),

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 from sqlite_utils import Database
 
-from app.reports.device import summary_from_store
 from app.store.reports import load_report_data
 from domain.ledger import LedgerFilter, LedgerRow, ledger_rows
 from domain.lifecycle import HazardStatus
@@ -118,15 +117,6 @@ def sort_rows(rows: list[LedgerRow], key: str, ascending: bool) -> list[LedgerRo
     return sorted(rows, key=SORT_KEYS[key], reverse=not ascending)
 
 
-def dashboard(db: Database, today: dt.date, year: int | None = None) -> Summary:
-    return summary_from_store(db, today=today, year=year)
-
-
-def years_held(db: Database, today: dt.date) -> list[int]:
-    """Years with an inspection or a hazard on this device, newest first (always this year)."""
-    return _years(load_report_data(db), today)
-
-
 def _years(data: ReportData, today: dt.date) -> list[int]:
     years = {today.year}
     years |= {i.started_at.astimezone(DEFAULT_ZONE).year for i in data.inspections}
@@ -165,13 +155,6 @@ def month_bars(months: list[PeriodFigures]) -> list[MonthBar]:
         )
         for m in months
     ]
-
-
-def overdue_majors(
-    db: Database, today: dt.date, community_id: str | None = None, limit: int = 20
-) -> list[LedgerRow]:
-    """Major hazards overdue today, the longest overdue first (the dashboard's drill-down)."""
-    return _overdue_majors(load_report_data(db), today, community_id, limit)
 
 
 def _overdue_majors(

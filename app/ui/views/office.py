@@ -545,16 +545,13 @@ class DashboardView:
     def __init__(self, ui: Ui, query: dict[str, str] | None = None) -> None:
         self.ui = ui
         query = query or {}
-        today = clock.today()
-        self.years = office_service.years_held(ui.account.db, today)
-        year = int(query["year"]) if query.get("year", "").isdigit() else today.year
-        self.year = year if year in self.years else today.year
-        self.summary = office_service.dashboard(ui.account.db, today, self.year)
-        known = {c.community_id for c in self.summary.communities}
-        chosen = query.get("community_id") or None
-        self.community_id = chosen if chosen in known else None
-        self.scope = office_service.scope_of(self.summary, self.community_id)
-        self.overdue_majors = office_service.overdue_majors(ui.account.db, today, self.community_id)
+        asked = int(query["year"]) if query.get("year", "").isdigit() else None
+        page = office_service.dashboard_page(
+            ui.account.db, clock.today(), asked, query.get("community_id") or None
+        )
+        self.years, self.year, self.summary = page.years, page.year, page.summary
+        self.community_id, self.scope = page.community_id, page.scope
+        self.overdue_majors = page.overdue_majors
 
     def ledger_link(self, **choices: object) -> str:
         """The ledger's route for these choices within the dashboard's community."""

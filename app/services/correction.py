@@ -45,7 +45,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from app.account import Account
-from app.services.visit import DRAFT_KIND, VisitError
+from app.services.drafting import VisitError
+from app.services.visit import DRAFT_KIND
 from app.store import blobs, drafts, reference
 from app.store import office as office_store
 from app.store.records import hazard_state, number_of

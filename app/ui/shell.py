@@ -11,9 +11,9 @@ from urllib.parse import parse_qsl
 
 import flet as ft
 
+from app.services.drafting import VisitError
 from app.services.session import DeviceSession
 from app.services.syncing import SyncController, SyncStatus
-from app.services.visit import VisitError
 from app.ui.components.nav import OFFICE_ROLES, role
 from app.ui.context import Ui
 from app.ui.views.enterprise_home import EnterpriseHomeView

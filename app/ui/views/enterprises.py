@@ -7,8 +7,9 @@ from typing import Any
 import flet as ft
 
 from app.services import clock
+from app.services.drafting import VisitError
 from app.services.overview import hazard_rows, inspections_of
-from app.services.visit import VisitError, VisitService, all_templates, suggest_template
+from app.services.visit import VisitService, all_templates, suggest_template
 from app.store.reference import enterprise, search_enterprises
 from app.ui.components.common import (
     appbar,

@@ -9,9 +9,9 @@ from typing import Any, ClassVar, Generic, TypeVar
 import flet as ft
 
 from app.media.signature import SignatureError
+from app.services.drafting import VisitError
 from app.services.recheck import RecheckService
 from app.services.rectify import RectifyService
-from app.services.visit import VisitError
 from app.ui.components.common import appbar, photo_button, photo_strip, submit_button, take_photo
 from app.ui.components.signature_pad import SignaturePad
 from app.ui.context import Ui

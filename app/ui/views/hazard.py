@@ -7,11 +7,11 @@ from __future__ import annotations
 import flet as ft
 
 from app.services import clock
+from app.services.drafting import VisitError
 from app.services.recheck import RecheckService
 from app.services.rectify import RectifyService
 from app.services.supervise import SuperviseError, SuperviseService
 from app.services.timeline import Timeline, TimelineEntry, hazard_timeline
-from app.services.visit import VisitError
 from app.store.records import get_record
 from app.store.reference import enterprise
 from app.ui.components.common import (

@@ -10,9 +10,9 @@ import flet as ft
 
 from app.services import clock
 from app.services.correction import CorrectionService
+from app.services.drafting import VisitError
 from app.services.overview import due_enterprises, hazard_rows
 from app.services.review import returned_to
-from app.services.visit import VisitError
 from app.store.drafts import list_drafts, load_draft
 from app.store.reference import enterprise
 from app.ui.components.common import (

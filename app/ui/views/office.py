@@ -13,6 +13,7 @@ import flet as ft
 
 from app.services import clock, documents
 from app.services import office as office_service
+from app.services.drafting import VisitError
 from app.services.review import (
     InspectionDetail,
     ReviewService,
@@ -21,7 +22,6 @@ from app.services.review import (
     review_queue,
 )
 from app.services.timeline import location_text
-from app.services.visit import VisitError
 from app.ui.components.charts import month_chart, rate_chart
 from app.ui.components.common import TOUCH, export_notice, heading, none_text, photo_tiles, sid
 from app.ui.components.nav import office_frame, role

@@ -11,6 +11,7 @@ from app.store.outbox import rejected
 from app.ui.components.common import TOUCH, appbar, heading, sid
 from app.ui.components.nav import is_office, nav_bar, office_frame
 from app.ui.context import Ui
+from domain.labels import short_ref
 
 
 class SettingsView:
@@ -57,7 +58,7 @@ class SettingsView:
             body.append(heading(t("rejected_records", n=len(refused))))
             body += [
                 ft.Text(
-                    f"{r['kind']} {r['record_id'][:8]}… [{r['error_code']}] {r['error_message']}",
+                    f"{r['kind']} {short_ref(r['record_id'])} [{r['error_code']}] {r['error_message']}",
                     size=12,
                 )
                 for r in refused

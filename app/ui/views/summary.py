@@ -12,7 +12,8 @@ from typing import Any
 import flet as ft
 
 from app.media.signature import SignatureError
-from app.services.visit import VisitError, VisitService, prior_hazards
+from app.services.drafting import VisitError
+from app.services.visit import VisitService, prior_hazards
 from app.ui.components.common import TOUCH, appbar, heading, sid, submit_button
 from app.ui.components.signature_pad import SignaturePad
 from app.ui.context import Ui

@@ -16,6 +16,7 @@ from app.services.visit import VisitService, prior_hazards
 from app.store.reference import enterprise
 from app.ui.components.common import TOUCH, appbar, photo_button, photo_strip, sid, take_photo
 from app.ui.context import Ui
+from domain.labels import short_ref
 from domain.reference import TemplateItem
 
 
@@ -233,7 +234,7 @@ def correction_banner(ui: Ui, draft: dict[str, Any]) -> ft.Control | None:
     info = correction_info(draft)
     if info is None:
         return None
-    ref = info.get("number") or str(draft["supersedes"])[:8]
+    ref = info.get("number") or short_ref(str(draft["supersedes"]))
     lines: list[ft.Control] = [
         ft.Text(
             ui.t("correction_banner", comment=info.get("comment", "")),

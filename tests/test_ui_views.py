@@ -214,8 +214,12 @@ def test_recheck_of_an_open_hazard_closes_it(signed_in: RecordingUi) -> None:
     view = RecheckView(ui, draft=recheck_draft)
     view.build()
     assert not view.submit()
+    view.note.value = "灭火器已更换"  # typed before the result is chosen: kept as typed
+    view.save_note()
+    assert RecheckView(ui, draft=recheck_draft).note.value == "灭火器已更换"
     view.result.value = "pass"
     view.save_result()
+    assert RecheckView(ui, draft=recheck_draft).note.value == "灭火器已更换"
     asyncio.run(view.add_photo())
     draw(view.pad)
     assert view.submit()

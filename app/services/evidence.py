@@ -40,6 +40,10 @@ class EvidenceDraft(DraftService):
     def _update(self, draft_id: str, **fields: Any) -> dict[str, Any]:
         return self._change(draft_id, lambda d: d.update(fields))
 
+    def set_note(self, draft_id: str, note: str) -> None:
+        """The note, saved as it is typed."""
+        self._update(draft_id, note=note)
+
     def _in_my_grids(self, enterprise_id: str) -> bool:
         """Whether the signed-in inspector's grids hold this enterprise."""
         unit = reference.enterprise(self.db, enterprise_id)

@@ -28,6 +28,9 @@ class RecheckService(EvidenceDraft):
     def set_result(self, draft_id: str, passed: bool, note: str) -> None:
         self._update(draft_id, passed=passed, note=note)
 
+    def set_passed(self, draft_id: str, passed: bool) -> None:
+        self._update(draft_id, passed=passed)
+
     def problems(self, draft_id: str, signing: bool = False) -> list[str]:
         """What is still missing; ``signing``: a signature is drawn and goes in on submit."""
         draft = self.load(draft_id)

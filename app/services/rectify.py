@@ -67,9 +67,6 @@ class RectifyService(EvidenceDraft):
             return existing
         return self._create(hazard_id, enterprise_id, signer_name="", signer_title="")
 
-    def set_note(self, draft_id: str, note: str) -> None:
-        self._update(draft_id, note=note)
-
     def set_signer(self, draft_id: str, name: str, title: str = "") -> None:
         """On the enterprise's behalf: who signs for it (saved as typed)."""
         self._update(draft_id, signer_name=name, signer_title=title)

@@ -36,16 +36,20 @@ class RecheckView(EvidenceView[RecheckService]):
             value=d["note"],
             multiline=True,
             min_lines=2,
-            on_change=self.save_result,
+            on_change=self.save_note,
         )
 
     def save_result(self, _: Any = None) -> None:
         if self.result.value in ("pass", "fail"):
-            self.service.set_result(
-                self.draft_id, self.result.value == "pass", self.note.value or ""
-            )
+            self.service.set_passed(self.draft_id, self.result.value == "pass")
             self._show()
             self.ui.refresh()
+
+    def save_note(self, _: Any = None) -> None:
+        """Saved as typed, before or after the result is chosen."""
+        self.service.set_note(self.draft_id, self.note.value or "")
+        self._show()
+        self.ui.refresh()
 
     def done_text(self) -> str:
         return self.ui.t("submitted", n=1)

@@ -1,6 +1,6 @@
 """Turn the shared checklist draft into the project's own template files.
 
-Reads ``../shared/domain/checklists.json`` (relative to the repository) and writes one file per
+Reads ``assets/templates/source/checklists.json`` (the domain draft, copied into the repository) and writes one file per
 template to ``assets/templates/<CODE>.json``, each a valid ``domain.reference.ChecklistTemplate``
 at version 1. Titles, applies_to, sections and items (code, text, major_if_failed, basis) are
 kept as they are (item codes only lose their dots, see ``item_code``): evidence tags such as ``[L]`` and the ``[条号待核]`` / ``[待核]`` / ``条号需复核``
@@ -25,7 +25,7 @@ from typing import Any
 from domain.reference import ChecklistTemplate
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_SOURCE = REPO.parent / "shared" / "domain" / "checklists.json"
+DEFAULT_SOURCE = REPO / "assets" / "templates" / "source" / "checklists.json"
 DEFAULT_OUT = REPO / "assets" / "templates"
 VERSION = 1
 

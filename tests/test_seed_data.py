@@ -37,7 +37,7 @@ from sync_server.seed.demo_data import (
 from sync_server.seed.templates import TEMPLATES_DIR, load_template_files
 
 REPO = Path(__file__).resolve().parents[1]
-CHECKLISTS = REPO.parent / "shared" / "domain" / "checklists.json"
+CHECKLISTS = REPO / "assets" / "templates" / "source" / "checklists.json"
 UNVERIFIED_MARKS = ("[条号待核]", "[待核]", "[L]", "条号需复核")
 
 

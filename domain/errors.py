@@ -22,6 +22,8 @@ class ErrorCode(StrEnum):
     too_large = "too_large"
     too_many_records = "too_many_records"
     unsupported_media_type = "unsupported_media_type"
+    not_an_image = "not_an_image"
+    image_too_large = "image_too_large"
     invalid_blob_id = "invalid_blob_id"
     hash_mismatch = "hash_mismatch"
     bad_range = "bad_range"
@@ -62,6 +64,16 @@ CATALOGUE: dict[ErrorCode, ErrorInfo] = {
     ),
     ErrorCode.unsupported_media_type: ErrorInfo(
         415, "不支持的文件类型（仅支持 JPEG、PNG 图片）", "Only JPEG and PNG images are accepted"
+    ),
+    ErrorCode.not_an_image: ErrorInfo(
+        415,
+        "文件不是完整有效的 JPEG 或 PNG 图片，未保存",
+        "Not a complete, valid JPEG or PNG image; nothing was stored",
+    ),
+    ErrorCode.image_too_large: ErrorInfo(
+        413,
+        "图片像素过多（超出照片上限），未保存",
+        "The image has more pixels than a photo may have; nothing was stored",
     ),
     ErrorCode.invalid_blob_id: ErrorInfo(
         400, "文件标识无效（须为 64 位十六进制 SHA-256）", "A file id must be a hex SHA-256"

@@ -10,19 +10,7 @@ import os
 from pathlib import Path
 
 from domain.canonical import is_sha256
-
-JPEG_MAGIC = b"\xff\xd8\xff"
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-MAGIC_BYTES = len(PNG_MAGIC)
-
-
-def sniff_media_type(head: bytes) -> str | None:
-    """The media type from the first bytes of the content (headers are not trusted)."""
-    if head.startswith(JPEG_MAGIC):
-        return "image/jpeg"
-    if head.startswith(PNG_MAGIC):
-        return "image/png"
-    return None
+from domain.media import MAGIC_BYTES
 
 
 class BlobStore:

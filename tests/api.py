@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 from typing import Any
 
 import requests
@@ -86,3 +87,12 @@ def jpeg_bytes(seed: int = 0) -> bytes:
 
 def error_code(response: requests.Response) -> str:
     return response.json()["error"]["code"]
+
+
+def noise_jpeg(seed: int = 0, size: tuple[int, int] = (320, 240)) -> bytes:
+    """A real JPEG of random noise (tens of KB: it does not compress), different per seed."""
+    out = io.BytesIO()
+    Image.frombytes("RGB", size, random.Random(seed).randbytes(size[0] * size[1] * 3)).save(
+        out, "JPEG"
+    )
+    return out.getvalue()

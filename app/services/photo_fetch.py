@@ -21,11 +21,11 @@ from app.store import blobs
 from app.sync.client import SyncClient, SyncError
 from domain.canonical import is_sha256, sha256_hex
 from domain.errors import ErrorCode, message
+from domain.media import sniff_media_type
 
 log = logging.getLogger("gridcheck.photo_fetch")
 
 TIMEOUT = 20.0  # seconds for one photo (≤ ~350 KB) on a poor link
-_JPEG, _PNG = b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n"
 
 # Where the catalogue's sentence is about uploading or syncing, what it means for a download.
 _DOWNLOAD_TEXT: dict[ErrorCode, tuple[str, str]] = {
@@ -93,12 +93,8 @@ def local_photo(account: Account, sha256: str) -> LocalPhoto:
 
 
 def media_type_of(data: bytes) -> str | None:
-    """By content, as the server decides it: JPEG or PNG, nothing else."""
-    if data.startswith(_JPEG):
-        return "image/jpeg"
-    if data.startswith(_PNG):
-        return "image/png"
-    return None
+    """By content, as the server decides it (one rule in ``domain.media``): JPEG or PNG."""
+    return sniff_media_type(data)
 
 
 def fetch_photo(

@@ -7,7 +7,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from domain.canonical import sha256_hex
-from sync_server.blobstore import BlobStore, sniff_media_type
+from domain.media import sniff_media_type
+from sync_server.blobstore import BlobStore
 from sync_server.config import ServerSettings
 from sync_server.seed.demo_data import build_demo
 from sync_server.seed.templates import load_template_files

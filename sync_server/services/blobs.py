@@ -13,11 +13,13 @@ from starlette.concurrency import run_in_threadpool
 
 from domain.canonical import is_sha256
 from domain.errors import ErrorCode, GridCheckError
+from domain.media import MAGIC_BYTES, sniff_media_type
 from domain.wire import MissingResponse
-from sync_server.blobstore import MAGIC_BYTES, BlobStore, sniff_media_type
+from sync_server.blobstore import BlobStore
 from sync_server.clock import now_iso
 from sync_server.config import ServerSettings
 from sync_server.services.auth import Authed
+from sync_server.services.image_check import check_image
 from sync_server.store import changes as change_store
 from sync_server.store import records as record_store
 from sync_server.store.db import write
@@ -182,6 +184,11 @@ def _finish(db: Database, store: BlobStore, sha: str, size: int) -> UploadOutcom
     if media_type is None:
         store.truncate_partial(sha)
         raise GridCheckError(ErrorCode.unsupported_media_type)
+    try:  # decoded before the file is moved into place: a bomb or a non-image is never kept
+        check_image(store.partial_path(sha), media_type)
+    except GridCheckError:
+        store.truncate_partial(sha)
+        raise
     if not store.finish(sha):
         raise GridCheckError(ErrorCode.hash_mismatch, details={"sha256": sha})
     with write(db):

@@ -32,6 +32,8 @@ class ErrorCode(StrEnum):
     conflict = "conflict"
     unknown_reference = "unknown_reference"
     cursor_expired = "cursor_expired"
+    clock_ahead = "clock_ahead"
+    before_followed = "before_followed"
     network = "network"
     server_error = "server_error"
 
@@ -106,6 +108,16 @@ CATALOGUE: dict[ErrorCode, ErrorInfo] = {
         410,
         "同步位置已失效，将重新下载全部数据",
         "The sync position expired; downloading everything again",
+    ),
+    ErrorCode.clock_ahead: ErrorInfo(
+        422,
+        "记录时间晚于服务器接收时间，请校准本机时间后重新记录",
+        "The record's time is later than the server received it; set this device's clock",
+    ),
+    ErrorCode.before_followed: ErrorInfo(
+        422,
+        "记录时间早于它之前的处理记录，请校准本机时间后重新记录",
+        "The record's time is before the event it follows; set this device's clock",
     ),
     ErrorCode.network: ErrorInfo(
         503,

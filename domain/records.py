@@ -14,14 +14,17 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StringConstraints,
     TypeAdapter,
     ValidationInfo,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -37,6 +40,28 @@ Photos = Annotated[list[Sha256], Field(default_factory=list, max_length=30)]
 ItemCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{1,31}$")]
 
 MAX_PHOTOS_PER_RECORD = 200
+
+# Every date and time a record carries lies in this range (as written, in its own offset):
+# a far date (9999-12-31T23:00Z) would overflow on the first conversion to a time zone.
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(2199, 12, 31)
+
+
+def _moment_in_range(value: dt.datetime) -> dt.datetime:
+    """Checked on the date as written (no conversion: a far one would overflow)."""
+    if not (EARLIEST <= value.date() <= LATEST):
+        raise ValueError(f"time must lie between {EARLIEST} and {LATEST}")
+    return value
+
+
+def _day_in_range(value: dt.date) -> dt.date:
+    if not (EARLIEST <= value <= LATEST):
+        raise ValueError(f"date must lie between {EARLIEST} and {LATEST}")
+    return value
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_moment_in_range)]
+Day = Annotated[dt.date, AfterValidator(_day_in_range)]
 
 
 class RecordKind(StrEnum):
@@ -54,7 +79,7 @@ class Signature(Frozen):
     signer_name: Short
     signer_title: Short | None = None
     signer_user_id: RefId | None = None
-    signed_at: AwareDatetime
+    signed_at: Moment
     png_sha256: Sha256
     content_hash: Sha256
 
@@ -65,7 +90,7 @@ class Refusal(Frozen):
     reason: Short
     witness_name: Short
     witness_title: Short | None = None
-    recorded_at: AwareDatetime
+    recorded_at: Moment
 
 
 class Location(Frozen):
@@ -152,8 +177,8 @@ class Inspection(FieldRecord):
     template_version: int = Field(ge=1)
     inspection_kind: InspectionKind = InspectionKind.routine
     inspector_ids: list[RefId] = Field(min_length=1, max_length=10)
-    started_at: AwareDatetime
-    finished_at: AwareDatetime
+    started_at: Moment
+    finished_at: Moment
     location: Location | None = None
     location_status: Literal["ok", "denied", "unavailable"] = "ok"
     items: list[ItemResult] = Field(default_factory=list, max_length=500)
@@ -212,10 +237,33 @@ class HazardSource(StrEnum):
 CategoryCode = Annotated[str, StringConstraints(pattern=r"^[AB](0[1-9]|1[0-2]|99)$")]
 
 
+LATE_FIELDS = ("follows", "device_last_sync")
+
+
 class HazardEventBase(FieldRecord):
+    """``at`` is when the device says it happened: a claim, kept beside the server's receipt.
+
+    ``follows`` names the latest event of the hazard its device knew (None for ``reported``,
+    and in events recorded before it existed); the lifecycle is folded in that causal order.
+    ``device_last_sync`` is the device's last successful sync before it was sealed.
+    """
+
     kind: Literal["hazard_event"] = "hazard_event"
     hazard_id: RecordId
-    at: AwareDatetime
+    at: Moment
+    follows: RecordId | None = None
+    device_last_sync: Moment | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_unset_late_fields(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Fields added later are left out while unset: records sealed before they existed
+        keep their content (and so their content hash) in every dump."""
+        data = handler(self)
+        if isinstance(data, dict):
+            for name in LATE_FIELDS:
+                if data.get(name) is None:
+                    data.pop(name, None)
+        return data
 
 
 class Reported(HazardEventBase):
@@ -234,7 +282,7 @@ class Reported(HazardEventBase):
     ]
     responsible_name: Short
     responsible_phone: Phone
-    deadline: dt.date
+    deadline: Day
     funds_yuan: Decimal = Field(ge=0, le=Decimal("1e10"), decimal_places=2)
 
     @field_validator("funds_yuan")
@@ -305,7 +353,7 @@ class Rechecked(HazardEventBase):
 
 class DeadlineExtended(HazardEventBase):
     type: Literal["deadline_extended"] = "deadline_extended"
-    new_deadline: dt.date
+    new_deadline: Day
     reason: Short
 
 
@@ -347,7 +395,7 @@ class Review(FieldRecord):
     inspection_id: RecordId
     decision: Literal["approved", "returned"]
     comment: Long = ""
-    at: AwareDatetime
+    at: Moment
 
     @model_validator(mode="after")
     def _comment_when_returned(self) -> Review:

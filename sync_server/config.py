@@ -28,6 +28,8 @@ class ServerSettings(BaseSettings):
     login_window_seconds: int = Field(default=900, ge=1)
     login_max_failures: int = Field(default=5, ge=1)
     login_max_failures_per_address: int = Field(default=50, ge=1)
+    # how far a device's claimed time may run ahead of the server's receipt time
+    clock_skew_seconds: int = Field(default=600, ge=0)
     # argon2id cost: OWASP's minimum recommendation (19 MiB, t=2, p=1)
     argon2_memory_kib: int = Field(default=19 * 1024, ge=8)
     argon2_time_cost: int = Field(default=2, ge=1)

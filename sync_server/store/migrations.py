@@ -112,3 +112,13 @@ def m001_initial(db: Database) -> None:
         CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
         """,
     )
+
+
+@migrations()
+def m002_receipt_order(db: Database) -> None:
+    """The server's receipt sequence of each field record: the fold's tie-break."""
+    db.execute("ALTER TABLE records ADD COLUMN receipt_seq INTEGER")
+    db.execute(
+        "UPDATE records SET receipt_seq = (SELECT c.seq FROM changes c "
+        "WHERE c.kind = records.kind AND c.record_id = records.id)"
+    )

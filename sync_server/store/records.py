@@ -51,7 +51,7 @@ def insert_record(
     )
     for sha in blob_refs:
         db.execute("INSERT INTO blob_refs (sha256, record_id) VALUES (?, ?)", [sha, row["id"]])
-    return touch_change(
+    seq = touch_change(
         db,
         row["kind"],
         row["id"],
@@ -59,6 +59,8 @@ def insert_record(
         community_id=community_id,
         enterprise_id=row["enterprise_id"],
     )
+    db.execute("UPDATE records SET receipt_seq = ? WHERE id = ?", [seq, row["id"]])
+    return seq
 
 
 def blobs_present(db: Database, hashes: list[str]) -> set[str]:

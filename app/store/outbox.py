@@ -18,6 +18,7 @@ class OutboxItem:
     data: dict[str, Any]
     attempts: int
     blob_refs: list[str]  # the photos and signatures it points at, in order, once each
+    last_error: str | None = None  # the code of the last failed attempt
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Waiting:
     blobs: int
     blob_bytes: int
     rejected: int
+    aside: int = 0  # moved aside after the server failed on it twice (server_error)
 
     @property
     def nothing(self) -> bool:
@@ -40,7 +42,7 @@ def pending(db: Database, now: float | None = None, limit: int | None = None) ->
     Their blobs come from ``record_blobs``, written with the record: the records are not
     validated again to find them."""
     sql = (
-        "SELECT o.seq, o.record_id, o.kind, r.data, o.attempts FROM outbox o "
+        "SELECT o.seq, o.record_id, o.kind, r.data, o.attempts, o.error_code FROM outbox o "
         "JOIN records r ON r.id = o.record_id WHERE o.state = 'pending'"
     )
     params: list[Any] = []
@@ -59,8 +61,8 @@ def pending(db: Database, now: float | None = None, limit: int | None = None) ->
     ):
         refs.setdefault(record_id, []).append(sha)
     return [
-        OutboxItem(seq, rid, kind, json.loads(data), attempts, refs.get(rid, []))
-        for seq, rid, kind, data, attempts in rows
+        OutboxItem(seq, rid, kind, json.loads(data), attempts, refs.get(rid, []), last_error)
+        for seq, rid, kind, data, attempts, last_error in rows
     ]
 
 
@@ -100,6 +102,26 @@ def mark_rejected(
     )
 
 
+def mark_aside(
+    db: Database, record_id: str, code: str, message: str, details: dict[str, Any]
+) -> None:
+    """Moved aside: the server failed on it again; kept and shown, no longer blocking the
+    queue. ``put_back`` returns it (after a server fix)."""
+    db.execute(
+        "UPDATE outbox SET state = 'aside', attempts = attempts + 1, error_code = ?, "
+        "error_message = ?, error_details = ? WHERE record_id = ?",
+        [code, message, json.dumps(details, ensure_ascii=False), record_id],
+    )
+
+
+def put_back(db: Database) -> int:
+    """Every record moved aside goes back into the queue; how many."""
+    cursor = db.execute(
+        "UPDATE outbox SET state = 'pending', next_attempt_at = 0 WHERE state = 'aside'"
+    )
+    return cursor.rowcount
+
+
 def rejected(db: Database) -> list[dict[str, Any]]:
     return db.execute_returning_dicts(
         "SELECT record_id, kind, state, error_code, error_message, error_details FROM outbox "
@@ -115,4 +137,5 @@ def waiting(db: Database) -> Waiting:
     bad = db.execute(
         "SELECT COUNT(*) FROM outbox WHERE state IN ('rejected', 'conflict')"
     ).fetchone()[0]
-    return Waiting(records=records, blobs=blobs, blob_bytes=size, rejected=bad)
+    aside = db.execute("SELECT COUNT(*) FROM outbox WHERE state = 'aside'").fetchone()[0]
+    return Waiting(records=records, blobs=blobs, blob_bytes=size, rejected=bad, aside=aside)

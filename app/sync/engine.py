@@ -28,7 +28,7 @@ from app.store.records import set_server_meta
 from app.sync.backoff import backoff_delay
 from app.sync.client import SyncClient, SyncError
 from domain.errors import CATALOGUE, ErrorCode
-from domain.wire import MAX_MISSING_QUERY, PushResult
+from domain.wire import MAX_MISSING_QUERY, ErrorBody, PushResult
 
 RETRY_LATER = frozenset({ErrorCode.missing_blobs, ErrorCode.unknown_reference})
 TRANSIENT = frozenset({ErrorCode.network, ErrorCode.server_error, ErrorCode.too_many_attempts})
@@ -52,6 +52,7 @@ class SyncReport:
     duplicate: int = 0
     rejected: int = 0
     retry_later: int = 0
+    aside: int = 0  # moved aside: the server failed on them twice
     blobs_uploaded: int = 0
     bytes_uploaded: int = 0
     pulled: int = 0
@@ -158,13 +159,28 @@ class SyncEngine:
     def _push(self, items: list[outbox.OutboxItem], report: SyncReport) -> None:
         for start in range(0, len(items), self.batch_size):
             batch = items[start : start + self.batch_size]
+            results = self._push_batch(batch)
+            with self.db.atomic():
+                for item, result in zip(batch, results, strict=True):
+                    self._settle(item, result, report)
+            self._emit(records_done=self._progress.records_done + len(batch))
+
+    def _push_batch(self, batch: list[outbox.OutboxItem]) -> list[PushResult]:
+        """The server's answer per record. A batch that fails whole with ``server_error`` (a
+        server that cannot yet answer per record) is sent again one by one, so the record
+        that breaks it gets the error and the others are stored."""
+        try:
             answer = self.client.push(
                 self.device_id, [(i.kind, i.record_id, i.data) for i in batch]
             )
-            with self.db.atomic():
-                for item, result in zip(batch, answer.results, strict=True):
-                    self._settle(item, result, report)
-            self._emit(records_done=self._progress.records_done + len(batch))
+            return answer.results
+        except SyncError as err:
+            if err.code != ErrorCode.server_error:
+                raise
+            if len(batch) > 1:
+                return [r for item in batch for r in self._push_batch([item])]
+            body = ErrorBody(code=str(err.code), message=err.message, details=err.details)
+            return [PushResult(id=batch[0].record_id, status="rejected", error=body)]
 
     def _settle(self, item: outbox.OutboxItem, result: PushResult, report: SyncReport) -> None:
         if result.status in ("created", "duplicate"):
@@ -183,7 +199,17 @@ class SyncEngine:
         )
         message = error.message if error else CATALOGUE[code].zh
         details = error.details if error else {}
-        if code in RETRY_LATER:
+        if code == ErrorCode.server_error:  # once: try again later; twice: move it aside
+            if item.last_error == ErrorCode.server_error:
+                outbox.mark_aside(self.db, item.record_id, code, message, details)
+                report.aside += 1
+            else:
+                delay = backoff_delay(item.attempts + 1, base=5.0, cap=3600.0, rng=self.rng)
+                outbox.mark_retry(
+                    self.db, item.record_id, code, message, details, self.clock() + delay
+                )
+                report.retry_later += 1
+        elif code in RETRY_LATER:
             delay = backoff_delay(item.attempts + 1, base=5.0, cap=3600.0, rng=self.rng)
             outbox.mark_retry(self.db, item.record_id, code, message, details, self.clock() + delay)
             report.retry_later += 1

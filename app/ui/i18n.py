@@ -33,6 +33,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "{n} 条记录被服务器拒收，请查看",
         "{n} records were refused by the server",
     ),
+    "aside_records": (
+        "{n} 条记录服务器两次处理失败，已移到一旁（保存在本机），不影响其他记录上传",
+        "{n} records failed on the server twice and were moved aside (kept on this device)",
+    ),
     "due": ("待巡查单位", "Due for inspection"),
     "never_inspected": ("从未检查", "Never inspected"),
     "days_since": ("{n} 天未检查", "{n} days since last visit"),

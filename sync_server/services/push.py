@@ -7,6 +7,7 @@ Same id + same content is a ``duplicate`` (a safe retry); same id + other conten
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -41,6 +42,8 @@ from sync_server.store import records as record_store
 from sync_server.store import reference as ref_store
 from sync_server.store.db import write
 
+log = logging.getLogger(__name__)
+
 
 def accept_push(
     db: Database, settings: ServerSettings, authed: Authed, req: PushRequest
@@ -68,6 +71,14 @@ def accept_one(
             id=item.id,
             status="rejected",
             error=ErrorBody(code=str(err.code), message=err.message, details=err.details),
+        )
+    except Exception:  # a fault of ours in one record: its savepoint is undone, the rest stored
+        log.exception("push: record %s failed", item.id)
+        err = GridCheckError(ErrorCode.server_error)
+        return PushResult(
+            id=item.id,
+            status="rejected",
+            error=ErrorBody(code=str(err.code), message=err.message, details={}),
         )
 
 

@@ -66,6 +66,8 @@ class SyncBar:
             problems.append(status.error)
         if w.rejected:
             problems.append(t("rejected_records", n=w.rejected))
+        if w.aside:
+            problems.append(t("aside_records", n=w.aside))
         self.problem.value, self.problem.visible = "；".join(problems), bool(problems)
         p = status.progress
         self.progress.visible = status.running
